@@ -1,0 +1,98 @@
+"""Decimal helpers: exact arithmetic that ignores the caller's decimal context.
+
+Every operation on money goes through :data:`EXACT`, a private context with enough precision for
+any bill this library can produce and with ``Inexact``/``Rounded`` trapped: if a result could not
+be represented exactly, an error is raised instead of a silently rounded number. Rounding happens
+only in :func:`quantize`, with the rounding mode named by the caller.
+"""
+
+from __future__ import annotations
+
+import decimal
+from decimal import Decimal
+from typing import Final
+
+__all__ = ["EXACT", "ROUNDING_MODES", "ZERO", "parse_decimal", "per_token", "plain", "quantize"]
+
+EXACT: Final = decimal.Context(
+    prec=200,
+    rounding=decimal.ROUND_HALF_EVEN,
+    Emin=-999_999,
+    Emax=999_999,
+    traps=[
+        decimal.InvalidOperation,
+        decimal.DivisionByZero,
+        decimal.Overflow,
+        decimal.Underflow,
+        decimal.Inexact,
+        decimal.Rounded,
+    ],
+)
+ZERO: Final = Decimal(0)
+
+ROUNDING_MODES: Final = frozenset(
+    {
+        decimal.ROUND_CEILING,
+        decimal.ROUND_DOWN,
+        decimal.ROUND_FLOOR,
+        decimal.ROUND_HALF_DOWN,
+        decimal.ROUND_HALF_EVEN,
+        decimal.ROUND_HALF_UP,
+        decimal.ROUND_UP,
+        decimal.ROUND_05UP,
+    }
+)
+
+
+def parse_decimal(value: object, what: str) -> Decimal:
+    """Turn a str, int or Decimal into a finite Decimal; refuse floats and everything else.
+
+    Floats are refused because a binary float cannot hold most decimal prices exactly
+    (``0.1`` is ``0.1000000000000000055511151231257827...``): pass the price as a string.
+    """
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, bool):
+        raise TypeError(f"{what}: expected a decimal number, got the boolean {value!r}")
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, str):
+        try:
+            result = Decimal(value.strip().replace("_", ""))
+        except decimal.InvalidOperation:
+            raise ValueError(f"{what}: {value!r} is not a decimal number") from None
+    elif isinstance(value, float):
+        raise TypeError(
+            f"{what}: got the float {value!r}; floats cannot hold prices exactly, "
+            f"pass a string such as {str(value)!r} or a Decimal"
+        )
+    else:
+        raise TypeError(f"{what}: expected str, int or Decimal, got {type(value).__name__}")
+    if not result.is_finite():
+        raise ValueError(f"{what}: {value!r} is not a finite number")
+    return result
+
+
+def per_token(rate_per_million: Decimal) -> Decimal:
+    """USD per token from USD per 1,000,000 tokens, exactly."""
+    return EXACT.scaleb(rate_per_million, -6)
+
+
+def quantize(value: Decimal, exp: Decimal, rounding: str) -> Decimal:
+    """Round ``value`` to the exponent of ``exp`` (``Decimal("0.01")`` for cents) with ``rounding``."""
+    if rounding not in ROUNDING_MODES:
+        raise ValueError(
+            f"unknown rounding mode {rounding!r}; use one of the decimal module's constants, "
+            f"e.g. decimal.ROUND_HALF_UP ({', '.join(sorted(ROUNDING_MODES))})"
+        )
+    ctx = decimal.Context(prec=200, rounding=rounding, traps=[decimal.InvalidOperation])
+    return value.quantize(exp, context=ctx)
+
+
+_ONE: Final = Decimal(1)
+
+
+def plain(value: Decimal) -> Decimal:
+    """The same number without trailing zeros and never in exponent form, for display."""
+    reduced = EXACT.normalize(value)
+    return reduced if reduced.as_tuple().exponent <= 0 else EXACT.quantize(reduced, _ONE)  # type: ignore[operator]

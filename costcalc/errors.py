@@ -1,0 +1,60 @@
+"""The errors costcalc raises. Each subclasses the builtin that existing ``except`` clauses expect."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = [
+    "CatalogError",
+    "CostcalcError",
+    "NoPriceError",
+    "UnknownModelError",
+    "UnsupportedTierError",
+]
+
+
+class CostcalcError(Exception):
+    """Base class of every error raised by costcalc."""
+
+
+class UnknownModelError(CostcalcError, LookupError):
+    """A model name that the catalog does not know. ``suggestions`` holds the closest known names."""
+
+    def __init__(self, name: str, suggestions: Sequence[str] = ()) -> None:
+        self.name = name
+        self.suggestions = tuple(suggestions)
+        hint = (
+            f"; did you mean {', '.join(repr(s) for s in self.suggestions)}?"
+            if self.suggestions
+            else "; costcalc.list_models() lists the known models"
+        )
+        super().__init__(
+            f"unknown model {name!r}{hint} (add your own with Catalog.from_file(...) or Catalog.extend(...))"
+        )
+
+    def __str__(self) -> str:
+        # LookupError.__str__ would quote the message like a KeyError does.
+        return str(self.args[0])
+
+
+class UnsupportedTierError(CostcalcError, ValueError):
+    """A service tier that the model does not offer (never silently priced as another tier)."""
+
+    def __init__(self, model: str, tier: str, offered: Sequence[str]) -> None:
+        self.model = model
+        self.tier = tier
+        self.offered = tuple(offered)
+        super().__init__(
+            f"model {model!r} has no {tier!r} tier at that date; tiers offered: {', '.join(self.offered)}"
+        )
+
+
+class NoPriceError(CostcalcError, LookupError):
+    """No price was in force for the model at the requested date."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class CatalogError(CostcalcError, ValueError):
+    """A catalog file or dict that does not follow the schema (the message says where)."""

@@ -1,0 +1,293 @@
+"""Usage, Rates and Cost: the numbers that go in and come out of :func:`costcalc.price`."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any, Final, Literal, get_args
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from costcalc._money import EXACT, ZERO, parse_decimal, per_token, plain, quantize
+
+__all__ = ["MAX_TOKENS", "TIERS", "Cost", "Rates", "Tier", "Usage"]
+
+#: Largest token count accepted in one Usage: far above any real bill, low enough to catch garbage.
+MAX_TOKENS: Final = 10**15
+
+Tier = Literal["standard", "batch", "flex", "priority", "fast"]
+#: Service tiers in the order of their usual price (``fast`` is Anthropic's fast mode).
+TIERS: Final[tuple[str, ...]] = get_args(Tier)
+
+TokenCount = Annotated[
+    int,
+    Field(
+        strict=True,
+        ge=0,
+        le=MAX_TOKENS,
+        description="A whole number of tokens, 0 to 10**15 (booleans and floats are refused).",
+    ),
+]
+
+
+def _money_field(value: object) -> Decimal:
+    try:
+        return parse_decimal(value, "amount")
+    except TypeError as exc:  # pydantic reports ValueErrors as validation errors, not TypeErrors
+        raise ValueError(str(exc)) from None
+
+
+Money = Annotated[Decimal, BeforeValidator(_money_field)]
+
+
+def _rate_field(value: object) -> Decimal:
+    try:
+        result = parse_decimal(value, "rate")
+    except TypeError as exc:  # pydantic reports ValueErrors as validation errors, not TypeErrors
+        raise ValueError(str(exc)) from None
+    if result < 0:
+        raise ValueError(f"a rate cannot be negative, got {result}")
+    return result
+
+
+RatePerMillion = Annotated[Decimal, BeforeValidator(_rate_field)]
+
+
+class Usage(BaseModel):
+    """Tokens of one request, or of many summed.
+
+    ``input_tokens`` is the whole prompt, cached and cache-write tokens included;
+    ``output_tokens`` is everything billed as output, reasoning included (the OpenAI convention).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    input_tokens: TokenCount = 0
+    cached_input_tokens: TokenCount = 0
+    cache_write_tokens: TokenCount = 0
+    output_tokens: TokenCount = 0
+    reasoning_tokens: TokenCount = 0
+
+    @model_validator(mode="after")
+    def _parts_within_totals(self) -> Usage:
+        cached, written, total = self.cached_input_tokens, self.cache_write_tokens, self.input_tokens
+        if cached + written > total:
+            raise ValueError(
+                f"cached_input_tokens ({cached}) + cache_write_tokens ({written}) exceed "
+                f"input_tokens ({total}): input_tokens is the whole prompt, cached and "
+                "cache-write tokens included (for Anthropic usage add them up, or use "
+                "costcalc.usage_from_response)"
+            )
+        if self.reasoning_tokens > self.output_tokens:
+            raise ValueError(
+                f"reasoning_tokens ({self.reasoning_tokens}) exceed output_tokens "
+                f"({self.output_tokens}): output_tokens includes reasoning"
+            )
+        return self
+
+    @property
+    def uncached_input_tokens(self) -> int:
+        """Prompt tokens billed at the plain input rate."""
+        return self.input_tokens - self.cached_input_tokens - self.cache_write_tokens
+
+    @property
+    def visible_output_tokens(self) -> int:
+        """Output tokens that are not hidden reasoning."""
+        return self.output_tokens - self.reasoning_tokens
+
+    def __add__(self, other: object) -> Usage:
+        if not isinstance(other, Usage):
+            return NotImplemented
+        return Usage(
+            input_tokens=self.input_tokens + other.input_tokens,
+            cached_input_tokens=self.cached_input_tokens + other.cached_input_tokens,
+            cache_write_tokens=self.cache_write_tokens + other.cache_write_tokens,
+            output_tokens=self.output_tokens + other.output_tokens,
+            reasoning_tokens=self.reasoning_tokens + other.reasoning_tokens,
+        )
+
+    def __radd__(self, other: object) -> Usage:
+        # sum() starts from the int 0.
+        if type(other) is int and other == 0:
+            return self
+        return NotImplemented
+
+
+class Rates(BaseModel):
+    """USD per 1,000,000 tokens, by kind of token."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    input: RatePerMillion
+    cached_input: RatePerMillion
+    cache_write: RatePerMillion
+    output: RatePerMillion
+
+    def per_token(self) -> PerToken:
+        """The four rates in USD per single token, exact and normalised (no trailing zeros)."""
+        return (
+            EXACT.normalize(per_token(self.input)),
+            EXACT.normalize(per_token(self.cached_input)),
+            EXACT.normalize(per_token(self.cache_write)),
+            EXACT.normalize(per_token(self.output)),
+        )
+
+    def scaled(self, factor: Decimal) -> Rates:
+        """These rates multiplied by ``factor`` exactly (``Decimal("0.8")`` for 20% off)."""
+        mul = EXACT.multiply
+        return Rates(
+            input=mul(self.input, factor),
+            cached_input=mul(self.cached_input, factor),
+            cache_write=mul(self.cache_write, factor),
+            output=mul(self.output, factor),
+        )
+
+
+PerToken = tuple[Decimal, Decimal, Decimal, Decimal]
+_COMPONENTS: Final = ("input", "cached_input", "cache_write", "output")
+_COST_FIELDS: Final = frozenset(
+    ("input", "cached_input", "cache_write", "output", "total", "currency", "model", "tier", "rates")
+)
+
+
+class Cost(BaseModel):
+    """What a usage costs, in USD, exact and unrounded unless :meth:`quantize` is asked.
+
+    ``input`` prices the uncached prompt tokens, ``cached_input`` the cache reads,
+    ``cache_write`` the cache writes and ``output`` every output token, reasoning included;
+    ``total`` is their sum. ``model``, ``tier`` and ``rates`` say how it was priced (``None``
+    once costs of different models, tiers or rates are added up).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    input: Money = ZERO
+    cached_input: Money = ZERO
+    cache_write: Money = ZERO
+    output: Money = ZERO
+    total: Money = ZERO
+    currency: Literal["USD"] = "USD"
+    model: str | None = None
+    tier: Tier | None = None
+    rates: Rates | None = None
+
+    @model_validator(mode="after")
+    def _total_is_the_sum(self) -> Cost:
+        parts = EXACT.add(EXACT.add(self.input, self.cached_input), EXACT.add(self.cache_write, self.output))
+        if parts != self.total:
+            raise ValueError(
+                f"total ({self.total}) is not the sum of input, cached_input, cache_write "
+                f"and output ({parts})"
+            )
+        return self
+
+    def __add__(self, other: object) -> Cost:
+        if not isinstance(other, Cost):
+            return NotImplemented
+        add = EXACT.add
+        return Cost.model_construct(
+            input=add(self.input, other.input),
+            cached_input=add(self.cached_input, other.cached_input),
+            cache_write=add(self.cache_write, other.cache_write),
+            output=add(self.output, other.output),
+            total=add(self.total, other.total),
+            currency="USD",
+            model=self.model if self.model == other.model else None,
+            tier=self.tier if self.tier == other.tier else None,
+            rates=self.rates if self.rates == other.rates else None,
+        )
+
+    def __radd__(self, other: object) -> Cost:
+        # sum() starts from the int 0.
+        if type(other) is int and other == 0:
+            return self
+        return NotImplemented
+
+    def __mul__(self, count: object) -> Cost:
+        if type(count) is not int:
+            return NotImplemented
+        if count < 0:
+            raise ValueError(f"a cost can be scaled by a count of requests >= 0, got {count}")
+        mul = EXACT.multiply
+        return self.model_copy(
+            update={
+                "input": mul(self.input, count),
+                "cached_input": mul(self.cached_input, count),
+                "cache_write": mul(self.cache_write, count),
+                "output": mul(self.output, count),
+                "total": mul(self.total, count),
+            }
+        )
+
+    __rmul__ = __mul__
+
+    def quantize(self, exp: Decimal | str = "0.01", *, rounding: str) -> Cost:
+        """Every component rounded to ``exp`` with the named ``rounding`` mode.
+
+        The total becomes the sum of the rounded components, as on an invoice whose lines are
+        rounded; round :attr:`total` alone with ``costcalc.round_to`` if that is the rule instead.
+        """
+        step = parse_decimal(exp, "exp")
+        parts = {name: quantize(getattr(self, name), step, rounding) for name in _COMPONENTS}
+        total = EXACT.add(
+            EXACT.add(parts["input"], parts["cached_input"]),
+            EXACT.add(parts["cache_write"], parts["output"]),
+        )
+        return self.model_copy(update={**parts, "total": total})
+
+    def __str__(self) -> str:
+        name = f" {self.model}" if self.model else ""
+        tier = f" ({self.tier})" if self.tier else ""
+        return f"${plain(self.total)}{name}{tier}"
+
+
+def round_to(amount: Decimal, exp: Decimal | str = "0.01", *, rounding: str) -> Decimal:
+    """``amount`` rounded to ``exp`` with the named ``rounding`` mode (e.g. ``ROUND_HALF_UP``)."""
+    return quantize(amount, parse_decimal(exp, "exp"), rounding)
+
+
+def _new_cost(values: dict[str, Any]) -> Cost:
+    # What Cost.model_construct does, minus its per-call bookkeeping: the hot path builds a Cost
+    # from values it computed itself. tests/test_pricing.py checks it equals model_construct.
+    cost = _new(Cost)
+    _set(cost, "__dict__", values)
+    _set(cost, "__pydantic_fields_set__", set(_COST_FIELDS))
+    _set(cost, "__pydantic_extra__", None)
+    _set(cost, "__pydantic_private__", None)
+    return cost
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def compute_cost(
+    usage: Usage, rates: Rates, model: str | None, tier: str | None, per_token: PerToken | None = None
+) -> Cost:
+    """Price ``usage`` at ``rates``: the hot path, exact, in the private context.
+
+    ``per_token`` is ``rates.per_token()`` when the caller has it cached.
+    """
+    r_in, r_cached, r_write, r_out = per_token or rates.per_token()
+    mul = EXACT.multiply
+    add = EXACT.add
+    uncached = usage.input_tokens - usage.cached_input_tokens - usage.cache_write_tokens
+    cached = usage.cached_input_tokens
+    written = usage.cache_write_tokens
+    out = usage.output_tokens
+    c_in = mul(r_in, uncached) if uncached else ZERO
+    c_cached = mul(r_cached, cached) if cached else ZERO
+    c_write = mul(r_write, written) if written else ZERO
+    c_out = mul(r_out, out) if out else ZERO
+    return _new_cost(
+        {
+            "input": c_in,
+            "cached_input": c_cached,
+            "cache_write": c_write,
+            "output": c_out,
+            "total": add(add(c_in, c_cached), add(c_write, c_out)),
+            "currency": "USD",
+            "model": model,
+            "tier": tier,
+            "rates": rates,
+        }
+    )

@@ -1,0 +1,81 @@
+"""Hypothesis strategies for property-testing code that prices LLM usage.
+
+This module is public API for your own tests (``pip install costcalc[testing]``); it is the only
+part of costcalc that imports hypothesis::
+
+    from hypothesis import given
+    from costcalc.testing import usages, model_names
+
+    @given(usages(), model_names())
+    def test_invoice_never_negative(usage, model):
+        assert my_invoice_line(usage, model).amount >= 0
+"""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+from costcalc.catalog import Catalog, default_catalog
+from costcalc.pricing import TIERS, Usage
+
+__all__ = ["model_names", "tiers", "token_counts", "usages"]
+
+
+def token_counts(max_value: int = 2_000_000) -> st.SearchStrategy[int]:
+    """Token counts from 0 to ``max_value``, with the edges (0, 1, max) tried early."""
+    return st.integers(min_value=0, max_value=max_value)
+
+
+@st.composite
+def usages(
+    draw: st.DrawFn,
+    *,
+    max_input: int = 2_000_000,
+    max_output: int = 200_000,
+    cached: bool = True,
+    cache_writes: bool = True,
+    reasoning: bool = True,
+) -> Usage:
+    """Valid :class:`~costcalc.Usage` values: cached and cache-write tokens within the prompt,
+    reasoning within the output. Switch off the kinds your code does not handle."""
+    input_tokens = draw(token_counts(max_input))
+    cached_tokens = draw(st.integers(0, input_tokens)) if cached else 0
+    written = draw(st.integers(0, input_tokens - cached_tokens)) if cache_writes else 0
+    output_tokens = draw(token_counts(max_output))
+    reasoning_tokens = draw(st.integers(0, output_tokens)) if reasoning else 0
+    return Usage(
+        input_tokens=input_tokens,
+        cached_input_tokens=cached_tokens,
+        cache_write_tokens=written,
+        output_tokens=output_tokens,
+        reasoning_tokens=reasoning_tokens,
+    )
+
+
+def model_names(
+    catalog: Catalog | None = None, *, provider: str | None = None, spelled: bool = False
+) -> st.SearchStrategy[str]:
+    """Ids of the catalog's models; with ``spelled=True`` also the other ways the APIs accept them
+    (provider prefix, upper case, dated snapshot)."""
+    cat = catalog if catalog is not None else default_catalog()
+    ids = [m.id for m in cat.list_models(provider)]
+    base = st.sampled_from(ids)
+    if not spelled:
+        return base
+
+    def respell(name: str, prefix: str, upper: bool, snapshot: bool) -> str:
+        out = f"{name}-2099-01-01" if snapshot else name  # a snapshot date no model is priced at
+        return prefix + (out.upper() if upper else out)
+
+    return st.builds(
+        respell,
+        base,
+        st.sampled_from(["", "openai/", "azure/", "anthropic/", "google/"]),
+        st.booleans(),
+        st.booleans(),
+    )
+
+
+def tiers() -> st.SearchStrategy[str]:
+    """The service tier names (not every model offers every tier)."""
+    return st.sampled_from(TIERS)
