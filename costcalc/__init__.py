@@ -2,49 +2,82 @@
 
 >>> import costcalc as cc
 >>> usage = cc.Usage(input_tokens=12_000, cached_input_tokens=8_000, output_tokens=3_000)
->>> cc.price(usage, model="o4-mini").total
-Decimal('0.0198000')
+>>> cost = cc.price(usage, model="o4-mini")
+>>> cost.total == cc.Decimal("0.0198")
+True
+>>> print(cost)
+$0.0198 o4-mini (standard)
+
+The public names are loaded on first use (PEP 562), so ``import costcalc`` costs next to nothing
+and pydantic, the catalog and tiktoken load only when something needs them.
 """
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from costcalc.catalog import (
-    Catalog,
-    ModelInfo,
-    PricePeriod,
-    TierPrice,
-    default_catalog,
-    get_model,
-    list_models,
-    price,
-)
-from costcalc.errors import (
-    CatalogError,
-    CostcalcError,
-    NoPriceError,
-    UnknownModelError,
-    UnsupportedTierError,
-)
-from costcalc.pricing import MAX_TOKENS, TIERS, Cost, Rates, Tier, Usage, round_to
+if TYPE_CHECKING:
+    from decimal import Decimal
 
-try:
-    __version__ = version("costcalc")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree that is not installed
-    __version__ = "0+unknown"
+    from costcalc.catalog import (
+        Catalog,
+        ModelInfo,
+        PricePeriod,
+        TierPrice,
+        default_catalog,
+        get_model,
+        list_models,
+        price,
+    )
+    from costcalc.errors import (
+        CatalogError,
+        CostcalcError,
+        NoPriceError,
+        UnknownModelError,
+        UnsupportedTierError,
+    )
+    from costcalc.pricing import MAX_TOKENS, TIERS, Cost, Rates, Tier, Usage, round_to
+
+    __version__: str
+
+# public name -> module that defines it
+_LAZY: dict[str, str] = {
+    "Catalog": "costcalc.catalog",
+    "ModelInfo": "costcalc.catalog",
+    "PricePeriod": "costcalc.catalog",
+    "TierPrice": "costcalc.catalog",
+    "default_catalog": "costcalc.catalog",
+    "get_model": "costcalc.catalog",
+    "list_models": "costcalc.catalog",
+    "price": "costcalc.catalog",
+    "CatalogError": "costcalc.errors",
+    "CostcalcError": "costcalc.errors",
+    "NoPriceError": "costcalc.errors",
+    "UnknownModelError": "costcalc.errors",
+    "UnsupportedTierError": "costcalc.errors",
+    "MAX_TOKENS": "costcalc.pricing",
+    "TIERS": "costcalc.pricing",
+    "Cost": "costcalc.pricing",
+    "Rates": "costcalc.pricing",
+    "Tier": "costcalc.pricing",
+    "Usage": "costcalc.pricing",
+    "round_to": "costcalc.pricing",
+    "Decimal": "decimal",
+}
 
 __all__ = [
-    "MAX_TOKENS",
-    "TIERS",
     "Catalog",
     "CatalogError",
     "Cost",
     "CostcalcError",
+    "Decimal",
+    "MAX_TOKENS",
     "ModelInfo",
     "NoPriceError",
     "PricePeriod",
     "Rates",
+    "TIERS",
     "Tier",
     "TierPrice",
     "UnknownModelError",
@@ -57,3 +90,24 @@ __all__ = [
     "price",
     "round_to",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is not None:
+        value = getattr(importlib.import_module(module), name)
+    elif name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            value = version("costcalc")
+        except PackageNotFoundError:  # pragma: no cover - a source tree that is not installed
+            value = "0+unknown"
+    else:
+        raise AttributeError(f"module 'costcalc' has no attribute {name!r}")
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -12,7 +12,7 @@ import decimal
 from decimal import Decimal
 from typing import Final
 
-__all__ = ["EXACT", "ROUNDING_MODES", "ZERO", "parse_decimal", "per_token", "plain", "quantize"]
+__all__ = ["EXACT", "ROUNDING_MODES", "ZERO", "parse_decimal", "per_token", "quantize", "tidy"]
 
 EXACT: Final = decimal.Context(
     prec=200,
@@ -91,8 +91,16 @@ def quantize(value: Decimal, exp: Decimal, rounding: str) -> Decimal:
 
 _ONE: Final = Decimal(1)
 
+_TEN: Final = Decimal(10)
+_normalize = EXACT.normalize
 
-def plain(value: Decimal) -> Decimal:
-    """The same number without trailing zeros and never in exponent form, for display."""
-    reduced = EXACT.normalize(value)
-    return reduced if reduced.as_tuple().exponent <= 0 else EXACT.quantize(reduced, _ONE)  # type: ignore[operator]
+
+def tidy(value: Decimal) -> Decimal:
+    """A non-negative ``value`` without trailing zeros (``0.0198``, not ``0.019800000``), exactly.
+
+    Whole amounts of ten or more keep an exponent of 0 (``100``, not ``1E+2``).
+    """
+    reduced = _normalize(value)
+    if reduced >= _TEN and reduced == reduced.to_integral_value():
+        return EXACT.quantize(reduced, _ONE)
+    return reduced

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Final, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from costcalc._money import EXACT, ZERO, parse_decimal, per_token, plain, quantize
+from costcalc._money import EXACT, ZERO, parse_decimal, per_token, quantize, tidy
 
 __all__ = ["MAX_TOKENS", "TIERS", "Cost", "Rates", "Tier", "Usage"]
 
@@ -185,11 +185,11 @@ class Cost(BaseModel):
             return NotImplemented
         add = EXACT.add
         return Cost.model_construct(
-            input=add(self.input, other.input),
-            cached_input=add(self.cached_input, other.cached_input),
-            cache_write=add(self.cache_write, other.cache_write),
-            output=add(self.output, other.output),
-            total=add(self.total, other.total),
+            input=tidy(add(self.input, other.input)),
+            cached_input=tidy(add(self.cached_input, other.cached_input)),
+            cache_write=tidy(add(self.cache_write, other.cache_write)),
+            output=tidy(add(self.output, other.output)),
+            total=tidy(add(self.total, other.total)),
             currency="USD",
             model=self.model if self.model == other.model else None,
             tier=self.tier if self.tier == other.tier else None,
@@ -210,11 +210,11 @@ class Cost(BaseModel):
         mul = EXACT.multiply
         return self.model_copy(
             update={
-                "input": mul(self.input, count),
-                "cached_input": mul(self.cached_input, count),
-                "cache_write": mul(self.cache_write, count),
-                "output": mul(self.output, count),
-                "total": mul(self.total, count),
+                "input": tidy(mul(self.input, count)),
+                "cached_input": tidy(mul(self.cached_input, count)),
+                "cache_write": tidy(mul(self.cache_write, count)),
+                "output": tidy(mul(self.output, count)),
+                "total": tidy(mul(self.total, count)),
             }
         )
 
@@ -237,7 +237,7 @@ class Cost(BaseModel):
     def __str__(self) -> str:
         name = f" {self.model}" if self.model else ""
         tier = f" ({self.tier})" if self.tier else ""
-        return f"${plain(self.total)}{name}{tier}"
+        return f"${tidy(self.total)}{name}{tier}"
 
 
 def round_to(amount: Decimal, exp: Decimal | str = "0.01", *, rounding: str) -> Decimal:
@@ -274,17 +274,17 @@ def compute_cost(
     cached = usage.cached_input_tokens
     written = usage.cache_write_tokens
     out = usage.output_tokens
-    c_in = mul(r_in, uncached) if uncached else ZERO
-    c_cached = mul(r_cached, cached) if cached else ZERO
-    c_write = mul(r_write, written) if written else ZERO
-    c_out = mul(r_out, out) if out else ZERO
+    c_in = tidy(mul(r_in, uncached)) if uncached else ZERO
+    c_cached = tidy(mul(r_cached, cached)) if cached else ZERO
+    c_write = tidy(mul(r_write, written)) if written else ZERO
+    c_out = tidy(mul(r_out, out)) if out else ZERO
     return _new_cost(
         {
             "input": c_in,
             "cached_input": c_cached,
             "cache_write": c_write,
             "output": c_out,
-            "total": add(add(c_in, c_cached), add(c_write, c_out)),
+            "total": tidy(add(add(c_in, c_cached), add(c_write, c_out))),
             "currency": "USD",
             "model": model,
             "tier": tier,

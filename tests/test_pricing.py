@@ -19,7 +19,9 @@ D = Decimal
 def test_o4_mini_seed_example() -> None:
     # o4-mini: 1.10 input / 0.275 cached / 4.40 output (seed article, prices.md).
     # 4,000 uncached x 1.10/1M = 0.0044; 8,000 cached x 0.275/1M = 0.0022; 3,000 out x 4.40/1M = 0.0132.
-    usage = cc.Usage(input_tokens=12_000, cached_input_tokens=8_000, output_tokens=3_000, reasoning_tokens=2_400)
+    usage = cc.Usage(
+        input_tokens=12_000, cached_input_tokens=8_000, output_tokens=3_000, reasoning_tokens=2_400
+    )
     cost = cc.price(usage, model="o4-mini")
     assert (cost.input, cost.cached_input, cost.cache_write, cost.output) == (
         D("0.0044"),
@@ -59,7 +61,9 @@ def test_pre_gpt5_batch_has_no_extra_cache_discount() -> None:
 
 def test_anthropic_cache_write_and_read() -> None:
     # claude-sonnet-4-5: 3 input, 0.30 cache read, 3.75 cache write (5 min), 15 output.
-    usage = cc.Usage(input_tokens=10_000, cached_input_tokens=5_000, cache_write_tokens=4_000, output_tokens=2_000)
+    usage = cc.Usage(
+        input_tokens=10_000, cached_input_tokens=5_000, cache_write_tokens=4_000, output_tokens=2_000
+    )
     cost = cc.price(usage, model="claude-sonnet-4-5")
     assert cost.input == D("0.003")  # 1,000 x 3/1M
     assert cost.cached_input == D("0.0015")  # 5,000 x 0.3/1M
@@ -105,7 +109,9 @@ def test_future_dated_price() -> None:
     usage = cc.Usage(input_tokens=1_000_000)
     assert cc.price(usage, model="gemini-3.6-flash", at=dt.date(2026, 12, 31)).total == D("0.75")
     assert cc.price(usage, model="gemini-3.6-flash", at=dt.date(2027, 1, 1)).total == D("1.5")
-    assert cc.price(usage, model="gemini-3.6-flash", tier="batch", at=dt.date(2026, 12, 31)).total == D("0.375")
+    assert cc.price(usage, model="gemini-3.6-flash", tier="batch", at=dt.date(2026, 12, 31)).total == D(
+        "0.375"
+    )
     assert cc.price(usage, model="gemini-3.6-flash", tier="batch", at=dt.date(2027, 1, 1)).total == D("0.75")
 
 
@@ -202,7 +208,9 @@ def test_rates_refuse_floats_and_negatives() -> None:
 
 
 def test_cost_json_round_trip_and_integrity() -> None:
-    cost = cc.price(cc.Usage(input_tokens=1234, cached_input_tokens=34, output_tokens=56), model="gpt-5", tier="flex")
+    cost = cc.price(
+        cc.Usage(input_tokens=1234, cached_input_tokens=34, output_tokens=56), model="gpt-5", tier="flex"
+    )
     text = cost.model_dump_json()
     assert json.loads(text)["total"] == str(cost.total)
     assert cc.Cost.model_validate_json(text) == cost
@@ -224,5 +232,27 @@ def test_fast_constructor_matches_model_construct() -> None:
 
 
 def test_price_requires_a_usage() -> None:
-    with pytest.raises(TypeError, match="costcalc.Usage"):
+    with pytest.raises(TypeError, match=r"costcalc\.Usage"):
         cc.price({"input_tokens": 1}, model="gpt-4o")  # type: ignore[arg-type]
+
+
+def test_amounts_are_tidy_and_never_in_exponent_form() -> None:
+    # 50,000,000 x 2/1M = 100 exactly; 8,000 cached x 0.275/1M = 0.0022 (not 0.002200000).
+    assert str(cc.price(cc.Usage(input_tokens=50_000_000), model="gpt-4.1").total) == "100"
+    assert (
+        str(cc.price(cc.Usage(input_tokens=8_000, cached_input_tokens=8_000), model="o4-mini").total)
+        == "0.0022"
+    )
+    assert str(cc.price(cc.Usage(), model="o4-mini").total) == "0"
+    two = cc.price(cc.Usage(input_tokens=5_000_000), model="gpt-4.1") * 2
+    assert str(two.total) == "20"
+
+
+def test_public_api_is_complete_and_sorted() -> None:
+    assert cc.__all__ == sorted(cc.__all__)
+    for name in cc.__all__:
+        assert getattr(cc, name) is not None
+    assert set(cc.__all__) <= set(dir(cc))
+    assert isinstance(cc.__version__, str)
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        cc.nope  # type: ignore[attr-defined]  # noqa: B018
