@@ -67,17 +67,17 @@ _LAZY: dict[str, str] = {
 }
 
 __all__ = [
+    "MAX_TOKENS",
+    "TIERS",
     "Catalog",
     "CatalogError",
     "Cost",
     "CostcalcError",
     "Decimal",
-    "MAX_TOKENS",
     "ModelInfo",
     "NoPriceError",
     "PricePeriod",
     "Rates",
-    "TIERS",
     "Tier",
     "TierPrice",
     "UnknownModelError",
