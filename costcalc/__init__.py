@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from costcalc.catalog import (
         Catalog,
+        ImageSpec,
         ModelInfo,
         PricePeriod,
         TierPrice,
@@ -31,13 +32,21 @@ if TYPE_CHECKING:
         price,
     )
     from costcalc.errors import (
+        ApproximateTokenCountWarning,
         CatalogError,
+        ContextWindowExceededError,
         CostcalcError,
+        ImageSizeUnknownError,
         NoPriceError,
         UnknownModelError,
         UnsupportedTierError,
+        VocabularyError,
     )
     from costcalc.pricing import MAX_TOKENS, TIERS, Cost, Rates, Tier, Usage, round_to
+    from costcalc.tokens.chat import count_messages
+    from costcalc.tokens.images import image_tokens
+    from costcalc.tokens.limits import check_context_window
+    from costcalc.tokens.text import count_tokens, count_tokens_many
 
     __version__: str
 
@@ -56,6 +65,16 @@ _LAZY: dict[str, str] = {
     "NoPriceError": "costcalc.errors",
     "UnknownModelError": "costcalc.errors",
     "UnsupportedTierError": "costcalc.errors",
+    "ApproximateTokenCountWarning": "costcalc.errors",
+    "ContextWindowExceededError": "costcalc.errors",
+    "ImageSizeUnknownError": "costcalc.errors",
+    "VocabularyError": "costcalc.errors",
+    "count_messages": "costcalc.tokens.chat",
+    "image_tokens": "costcalc.tokens.images",
+    "check_context_window": "costcalc.tokens.limits",
+    "count_tokens": "costcalc.tokens.text",
+    "count_tokens_many": "costcalc.tokens.text",
+    "ImageSpec": "costcalc.catalog",
     "MAX_TOKENS": "costcalc.pricing",
     "TIERS": "costcalc.pricing",
     "Cost": "costcalc.pricing",
@@ -69,11 +88,15 @@ _LAZY: dict[str, str] = {
 __all__ = [
     "MAX_TOKENS",
     "TIERS",
+    "ApproximateTokenCountWarning",
     "Catalog",
     "CatalogError",
+    "ContextWindowExceededError",
     "Cost",
     "CostcalcError",
     "Decimal",
+    "ImageSizeUnknownError",
+    "ImageSpec",
     "ModelInfo",
     "NoPriceError",
     "PricePeriod",
@@ -83,9 +106,15 @@ __all__ = [
     "UnknownModelError",
     "UnsupportedTierError",
     "Usage",
+    "VocabularyError",
     "__version__",
+    "check_context_window",
+    "count_messages",
+    "count_tokens",
+    "count_tokens_many",
     "default_catalog",
     "get_model",
+    "image_tokens",
     "list_models",
     "price",
     "round_to",

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import Any, Final, Self
+from typing import Any, Final, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -28,6 +28,7 @@ from costcalc.pricing import MAX_TOKENS, TIERS, Cost, PerToken, Rates, Usage, co
 
 __all__ = [
     "Catalog",
+    "ImageSpec",
     "ModelInfo",
     "PricePeriod",
     "TierPrice",
@@ -115,6 +116,31 @@ class PricePeriod(BaseModel):
         return result
 
 
+class ImageSpec(BaseModel):
+    """How a model bills image inputs (OpenAI "Images and vision" guide, "Calculating costs").
+
+    ``tile``: ``base`` tokens, plus ``tile`` tokens per 512-px tile at high detail.
+    ``patch``: one token per 32-px patch (at most 1,536), times ``multiplier``.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    method: Literal["tile", "patch"]
+    base: int | None = Field(default=None, gt=0)
+    tile: int | None = Field(default=None, gt=0)
+    multiplier: Decimal | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _fields_of_the_method(self) -> ImageSpec:
+        if self.method == "tile" and (self.base is None or self.tile is None or self.multiplier is not None):
+            raise ValueError("the tile method takes 'base' and 'tile' (tokens), not 'multiplier'")
+        if self.method == "patch" and (
+            self.multiplier is None or self.base is not None or self.tile is not None
+        ):
+            raise ValueError("the patch method takes 'multiplier', not 'base' or 'tile'")
+        return self
+
+
 class ModelInfo(BaseModel):
     """One model: who serves it, how its prompts are tokenized, its limits and its dated prices."""
 
@@ -128,6 +154,7 @@ class ModelInfo(BaseModel):
     context_window: int | None = Field(default=None, gt=0)
     max_output_tokens: int | None = Field(default=None, gt=0)
     reasoning: bool = False
+    image: ImageSpec | None = None
     source: str = Field(min_length=1)
     checked: dt.date
     note: str | None = None

@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 __all__ = [
+    "ApproximateTokenCountWarning",
     "CatalogError",
+    "ContextWindowExceededError",
     "CostcalcError",
+    "ImageSizeUnknownError",
     "NoPriceError",
     "UnknownModelError",
     "UnsupportedTierError",
+    "VocabularyError",
 ]
 
 
@@ -58,3 +62,25 @@ class NoPriceError(CostcalcError, LookupError):
 
 class CatalogError(CostcalcError, ValueError):
     """A catalog file or dict that does not follow the schema (the message says where)."""
+
+
+class VocabularyError(CostcalcError, RuntimeError):
+    """A tokenizer vocabulary could not be loaded offline, or failed its SHA-256 check."""
+
+
+class ContextWindowExceededError(CostcalcError, ValueError):
+    """A prompt plus its requested output does not fit the model's limits."""
+
+    def __init__(self, message: str, *, model: str, requested: int, limit: int) -> None:
+        self.model = model
+        self.requested = requested
+        self.limit = limit
+        super().__init__(message)
+
+
+class ImageSizeUnknownError(CostcalcError, ValueError):
+    """An image part whose pixel size cannot be known offline (a plain URL, say)."""
+
+
+class ApproximateTokenCountWarning(UserWarning):
+    """Token counts for a provider with no public tokenizer (Claude, Gemini) are approximations."""

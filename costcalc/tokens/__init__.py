@@ -1,0 +1,1 @@
+"""Token counting as OpenAI bills it: text, chat messages, tool definitions and images, offline."""

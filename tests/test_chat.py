@@ -1,0 +1,340 @@
+"""Chat and Responses prompts, tools and images, against published numbers.
+
+Sources:
+- [cookbook] openai/openai-cookbook, examples/How_to_count_tokens_with_tiktoken.ipynb: the
+  corporate-jargon messages bill 129 prompt tokens on gpt-3.5-turbo and gpt-4, 124 on gpt-4o and
+  gpt-4o-mini, 127 on gpt-3.5-turbo-0301; the weather tool example bills 105 (gpt-3.5-turbo,
+  gpt-4) and 101 (gpt-4o, gpt-4o-mini). All "counted by the OpenAI API" in the notebook.
+- [vision] OpenAI "Images and vision" guide, "Calculating costs": 1024x1024 high on gpt-4o =
+  765; 2048x4096 high = 1105; 4096x8192 low = 85; patches: 1024x1024 = 1024, 1800x2400 = 1452.
+"""
+
+from __future__ import annotations
+
+import base64
+import struct
+import zlib
+from typing import Any
+
+import pytest
+
+import costcalc as cc
+
+JARGON = [
+    {
+        "role": "system",
+        "content": "You are a helpful, pattern-following assistant that translates corporate jargon into plain English.",  # noqa: E501 - the cookbook text verbatim
+    },
+    {"role": "system", "name": "example_user", "content": "New synergies will help drive top-line growth."},
+    {
+        "role": "system",
+        "name": "example_assistant",
+        "content": "Things working well together will increase revenue.",
+    },
+    {
+        "role": "system",
+        "name": "example_user",
+        "content": "Let's circle back when we have more bandwidth to touch base on opportunities for increased leverage.",  # noqa: E501 - the cookbook text verbatim
+    },
+    {
+        "role": "system",
+        "name": "example_assistant",
+        "content": "Let's talk later when we're less busy about how to do better.",
+    },
+    {
+        "role": "user",
+        "content": "This late pivot means we don't have time to boil the ocean for the client deliverable.",
+    },
+]
+
+WEATHER_TOOLS = [
+    {
+        "type": "function",
+        "function": {
+            "name": "get_current_weather",
+            "description": "Get the current weather in a given location",
+            "parameters": {
+                "type": "object",
+                "properties": {
+                    "location": {
+                        "type": "string",
+                        "description": "The city and state, e.g. San Francisco, CA",
+                    },
+                    "unit": {
+                        "type": "string",
+                        "description": "The unit of temperature to return",
+                        "enum": ["celsius", "fahrenheit"],
+                    },
+                },
+                "required": ["location"],
+            },
+        },
+    }
+]
+WEATHER_MESSAGES = [
+    {
+        "role": "system",
+        "content": "You are a helpful assistant that can answer to questions about the weather.",
+    },
+    {"role": "user", "content": "What's the weather like in San Francisco?"},
+]
+
+
+@pytest.mark.parametrize(
+    ("model", "expected"),
+    [
+        ("gpt-3.5-turbo", 129),
+        ("gpt-4", 129),
+        ("gpt-4-0613", 129),
+        ("gpt-4o", 124),
+        ("gpt-4o-mini", 124),
+        ("gpt-3.5-turbo-0301", 127),
+    ],
+)
+def test_cookbook_messages(model: str, expected: int) -> None:  # [cookbook]
+    assert cc.count_messages(JARGON, model) == expected
+
+
+@pytest.mark.parametrize(
+    ("model", "expected"), [("gpt-3.5-turbo", 105), ("gpt-4", 105), ("gpt-4o", 101), ("gpt-4o-mini", 101)]
+)
+def test_cookbook_tools(model: str, expected: int) -> None:  # [cookbook]
+    assert cc.count_messages(WEATHER_MESSAGES, model, tools=WEATHER_TOOLS) == expected
+
+
+def test_tools_in_responses_and_legacy_shape_count_the_same() -> None:
+    fn = WEATHER_TOOLS[0]["function"]
+    responses_shape = [{"type": "function", **fn}]
+    assert cc.count_messages(WEATHER_MESSAGES, "gpt-4o", tools=responses_shape) == 101
+    assert cc.count_messages(WEATHER_MESSAGES, "gpt-4o", tools=[fn]) == 101
+    with pytest.raises(ValueError, match="'web_search' tool"):
+        cc.count_messages(WEATHER_MESSAGES, "gpt-4o", tools=[{"type": "web_search"}])
+    with pytest.raises(ValueError, match="'name'"):
+        cc.count_messages(WEATHER_MESSAGES, "gpt-4o", tools=[{"type": "function", "function": {}}])
+
+
+def n(text: str, model: str = "gpt-4o") -> int:
+    return cc.count_tokens(text, model)
+
+
+def test_parts_tool_calls_and_tool_messages_by_the_same_rule() -> None:
+    messages: list[dict[str, Any]] = [
+        {
+            "role": "user",
+            "content": [{"type": "text", "text": "Weather in Paris?"}, {"type": "text", "text": " Now."}],
+        },
+        {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {
+                    "id": "call_1",
+                    "type": "function",
+                    "function": {"name": "get_current_weather", "arguments": '{"location": "Paris"}'},
+                }
+            ],
+        },
+        {"role": "tool", "tool_call_id": "call_1", "content": '{"temp": 21}'},
+    ]
+    expected = (
+        3
+        + n("user")
+        + n("Weather in Paris?")
+        + n(" Now.")
+        + 3
+        + n("assistant")
+        + n("get_current_weather")
+        + n('{"location": "Paris"}')
+        + 3
+        + n("tool")
+        + n("call_1")
+        + n('{"temp": 21}')
+        + 3
+    )
+    assert cc.count_messages(messages, "gpt-4o") == expected
+
+
+def test_responses_api_input() -> None:
+    items = [
+        {"role": "developer", "content": "Be brief."},
+        {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "Hi there"}]},
+        {"type": "function_call", "call_id": "c1", "name": "lookup", "arguments": "{}"},
+        {"type": "function_call_output", "call_id": "c1", "output": "42"},
+    ]
+    expected = (
+        3
+        + n("developer")
+        + n("Be brief.")
+        + 3
+        + n("user")
+        + n("Hi there")
+        + 3
+        + n("lookup")
+        + n("{}")
+        + 3
+        + n("42")
+        + 3
+    )
+    assert cc.count_messages(items, "gpt-5-mini") == expected
+    assert cc.count_messages("Hi there", "gpt-5-mini") == 3 + n("user") + n("Hi there") + 3
+    with_instructions = cc.count_messages("Hi there", "gpt-5-mini", instructions="Be brief.")
+    assert with_instructions == 3 + n("system") + n("Be brief.") + 3 + n("user") + n("Hi there") + 3
+
+
+@pytest.mark.parametrize(
+    ("messages", "error", "message"),
+    [
+        ({"role": "user"}, TypeError, "list of message dicts"),
+        (["hello"], TypeError, r"messages\[0\] must be a dict"),
+        ([{"role": "user", "content": 3}], TypeError, "string or a list of parts"),
+        ([{"role": "user", "content": [{"type": "input_audio"}]}], ValueError, "'input_audio' part"),
+        ([{"role": "user", "content": [{"type": "text"}]}], ValueError, "without a 'text'"),
+        ([{"type": "reasoning", "summary": []}], ValueError, "'reasoning' item"),
+        ([{"role": "user", "audio": {"id": "x"}}], TypeError, r"messages\[0\]\.audio"),
+        ([{"role": "assistant", "tool_calls": [{"function": {"name": "f"}}]}], ValueError, "'arguments'"),
+        (
+            [{"role": "user", "content": [{"type": "image_url", "image_url": {}}]}],
+            ValueError,
+            "image_url.url",
+        ),
+    ],
+)
+def test_unknown_shapes_are_refused_not_dropped(messages: Any, error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=message):
+        cc.count_messages(messages, "gpt-4o")
+
+
+# -- images ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("model", "width", "height", "detail", "expected"),
+    [
+        ("gpt-4o", 1024, 1024, "high", 765),  # [vision] 85 + 170 x 4
+        ("gpt-4o", 2048, 4096, "high", 1105),  # [vision] 85 + 170 x 6
+        ("gpt-4o", 4096, 8192, "low", 85),  # [vision]
+        ("gpt-4o", 500, 500, "high", 255),  # not upscaled: one tile
+        ("gpt-4o", 500, 500, "auto", 255),  # auto counted as high
+        ("gpt-4o-mini", 1024, 1024, "high", 2833 + 5667 * 4),
+        ("o3", 1024, 1024, "high", 75 + 150 * 4),
+        ("gpt-5", 1024, 1024, "low", 70),
+        ("gpt-4.1-mini", 1024, 1024, "high", 1659),  # [vision] 1024 patches x 1.62 = 1658.88, up
+        ("gpt-4.1-mini", 1800, 2400, "high", 2353),  # [vision] 1452 patches x 1.62 = 2352.24, up
+        ("o4-mini", 1800, 2400, "high", 2498),  # 1452 x 1.72 = 2497.44, up
+        ("gpt-5-nano", 100, 100, "low", 40),  # 4 x 4 = 16 patches x 2.46 = 39.36, up
+    ],
+)
+def test_image_tokens(model: str, width: int, height: int, detail: Any, expected: int) -> None:
+    assert cc.image_tokens(width, height, model, detail=detail) == expected
+
+
+def test_image_tokens_refuse_what_is_not_known() -> None:
+    with pytest.raises(ValueError, match="no published image-token rule"):
+        cc.image_tokens(100, 100, "gpt-3.5-turbo")
+    with pytest.raises(ValueError, match="positive whole number"):
+        cc.image_tokens(0, 100, "gpt-4o")
+    with pytest.raises(ValueError, match="detail"):
+        cc.image_tokens(10, 10, "gpt-4o", detail="medium")  # type: ignore[arg-type]
+
+
+def png(width: int, height: int) -> bytes:
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    chunk = b"IHDR" + ihdr
+    return b"\x89PNG\r\n\x1a\n" + struct.pack(">I", len(ihdr)) + chunk + struct.pack(">I", zlib.crc32(chunk))
+
+
+def jpeg(width: int, height: int) -> bytes:
+    app0 = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    sof = b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, height, width, 1) + b"\x01\x11\x00"
+    return b"\xff\xd8" + app0 + sof + b"\xff\xd9"
+
+
+def gif(width: int, height: int) -> bytes:
+    return b"GIF89a" + struct.pack("<HH", width, height) + b"\x00\x00\x00"
+
+
+def webp_vp8x(width: int, height: int) -> bytes:
+    body = (
+        b"VP8X"
+        + struct.pack("<I", 10)
+        + b"\x00\x00\x00\x00"
+        + (width - 1).to_bytes(3, "little")
+        + (height - 1).to_bytes(3, "little")
+    )
+    return b"RIFF" + struct.pack("<I", 4 + len(body)) + b"WEBP" + body
+
+
+def data_url(mime: str, data: bytes) -> str:
+    return f"data:{mime};base64,{base64.b64encode(data).decode()}"
+
+
+@pytest.mark.parametrize(
+    ("url", "size"),
+    [
+        (data_url("image/png", png(2048, 4096)), (2048, 4096)),
+        (data_url("image/jpeg", jpeg(1024, 768)), (1024, 768)),
+        (data_url("image/gif", gif(300, 200)), (300, 200)),
+        (data_url("image/webp", webp_vp8x(1800, 2400)), (1800, 2400)),
+    ],
+)
+def test_image_size_from_data_urls(url: str, size: tuple[int, int]) -> None:
+    from costcalc.tokens.images import image_size_from_data_url
+
+    assert image_size_from_data_url(url) == size
+
+
+def test_images_in_messages() -> None:
+    url = data_url("image/png", png(2048, 4096))
+    messages = [
+        {
+            "role": "user",
+            "content": [
+                {"type": "text", "text": "What is this?"},
+                {"type": "image_url", "image_url": {"url": url, "detail": "high"}},
+            ],
+        }
+    ]
+    assert cc.count_messages(messages, "gpt-4o") == 3 + n("user") + n("What is this?") + 1105 + 3
+    # A plain URL has no size: say so, or take it from image_sizes.
+    remote = [
+        {"role": "user", "content": [{"type": "image_url", "image_url": {"url": "https://x.example/a.png"}}]}
+    ]
+    with pytest.raises(cc.ImageSizeUnknownError, match="image_sizes"):
+        cc.count_messages(remote, "gpt-4o")
+    assert cc.count_messages(remote, "gpt-4o", image_sizes={"https://x.example/a.png": (1024, 1024)}) == (
+        3 + n("user") + 765 + 3
+    )
+    assert cc.count_messages(remote, "gpt-4.1-mini", image_sizes=lambda u: (1024, 1024)) == (
+        3 + n("user") + 1659 + 3
+    )
+    # Low detail on a tile model does not depend on size.
+    low = [
+        {
+            "role": "user",
+            "content": [{"type": "image_url", "image_url": {"url": "https://x/b", "detail": "low"}}],
+        }
+    ]
+    assert cc.count_messages(low, "gpt-4o") == 3 + n("user") + 85 + 3
+    # Responses API image parts.
+    resp = [{"role": "user", "content": [{"type": "input_image", "image_url": url, "detail": "low"}]}]
+    assert cc.count_messages(resp, "gpt-5") == 3 + n("user") + 70 + 3
+    with pytest.raises(ValueError, match="no published image-token rule"):
+        cc.count_messages(resp, "gpt-4")
+
+
+# -- context window ----------------------------------------------------------------------------------
+
+
+def test_context_window() -> None:
+    cc.check_context_window("gpt-5-mini", 272_000, 128_000)  # 400K exactly fits
+    with pytest.raises(cc.ContextWindowExceededError) as info:
+        cc.check_context_window("gpt-5-mini", 272_001, 128_000)
+    assert (info.value.requested, info.value.limit) == (400_001, 400_000)
+    assert "400,001" in str(info.value)
+    assert "400,000" in str(info.value)
+    with pytest.raises(cc.ContextWindowExceededError, match="output limit of 32,768") as out:
+        cc.check_context_window("gpt-4.1", 1_000, 40_000)
+    assert (out.value.requested, out.value.limit) == (40_000, 32_768)
+    with pytest.raises(ValueError, match="whole number"):
+        cc.check_context_window("gpt-4.1", -1)
+    cc.check_context_window("gpt-6-cyber", 10**9)  # no published limits: nothing to check
