@@ -194,3 +194,14 @@ def test_import_and_pricing_do_not_load_a_vocabulary() -> None:
         """
     )
     assert out.split() == ["False", "False", "True"]
+
+
+def test_count_many_in_threads_matches_one_by_one() -> None:
+    texts = [f"text number {i} " * (50 + i % 7) for i in range(400)]  # > 200,000 characters: threaded
+    assert sum(map(len, texts)) > 200_000
+    expected = [cc.count_tokens(t, "gpt-4o") for t in texts]
+    assert cc.count_tokens_many(texts, "gpt-4o", num_threads=2) == expected
+    assert cc.count_tokens_many(texts, "gpt-4o", num_threads=3) == expected
+    assert cc.count_tokens_many(texts, "gpt-4o", num_threads=1) == expected
+    with pytest.raises(ValueError, match="at least 1"):
+        cc.count_tokens_many(texts, "gpt-4o", num_threads=0)
