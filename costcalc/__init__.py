@@ -39,10 +39,13 @@ if TYPE_CHECKING:
         ImageSizeUnknownError,
         NoPriceError,
         UnknownModelError,
+        UnpricedUsageError,
         UnsupportedTierError,
+        UsageParseError,
         VocabularyError,
     )
     from costcalc.pricing import MAX_TOKENS, TIERS, Cost, Rates, Tier, Usage, round_to
+    from costcalc.responses import BatchRequestError, detect_shape, price_response, usage_from_response
     from costcalc.tokens.chat import count_messages
     from costcalc.tokens.images import image_tokens
     from costcalc.tokens.limits import check_context_window
@@ -69,6 +72,12 @@ _LAZY: dict[str, str] = {
     "ContextWindowExceededError": "costcalc.errors",
     "ImageSizeUnknownError": "costcalc.errors",
     "VocabularyError": "costcalc.errors",
+    "UnpricedUsageError": "costcalc.errors",
+    "UsageParseError": "costcalc.errors",
+    "BatchRequestError": "costcalc.responses",
+    "detect_shape": "costcalc.responses",
+    "price_response": "costcalc.responses",
+    "usage_from_response": "costcalc.responses",
     "count_messages": "costcalc.tokens.chat",
     "image_tokens": "costcalc.tokens.images",
     "check_context_window": "costcalc.tokens.limits",
@@ -89,6 +98,7 @@ __all__ = [
     "MAX_TOKENS",
     "TIERS",
     "ApproximateTokenCountWarning",
+    "BatchRequestError",
     "Catalog",
     "CatalogError",
     "ContextWindowExceededError",
@@ -104,8 +114,10 @@ __all__ = [
     "Tier",
     "TierPrice",
     "UnknownModelError",
+    "UnpricedUsageError",
     "UnsupportedTierError",
     "Usage",
+    "UsageParseError",
     "VocabularyError",
     "__version__",
     "check_context_window",
@@ -113,11 +125,14 @@ __all__ = [
     "count_tokens",
     "count_tokens_many",
     "default_catalog",
+    "detect_shape",
     "get_model",
     "image_tokens",
     "list_models",
     "price",
+    "price_response",
     "round_to",
+    "usage_from_response",
 ]
 
 

@@ -12,7 +12,9 @@ __all__ = [
     "ImageSizeUnknownError",
     "NoPriceError",
     "UnknownModelError",
+    "UnpricedUsageError",
     "UnsupportedTierError",
+    "UsageParseError",
     "VocabularyError",
 ]
 
@@ -84,3 +86,15 @@ class ImageSizeUnknownError(CostcalcError, ValueError):
 
 class ApproximateTokenCountWarning(UserWarning):
     """Token counts for a provider with no public tokenizer (Claude, Gemini) are approximations."""
+
+
+class UnpricedUsageError(CostcalcError, ValueError):
+    """The usage holds a kind of token (audio, 1-hour cache writes) that the model has no rate for."""
+
+
+class UsageParseError(CostcalcError, ValueError):
+    """A response whose usage block is missing or malformed; ``path`` names the field."""
+
+    def __init__(self, message: str, *, path: str = "") -> None:
+        self.path = path
+        super().__init__(f"{path}: {message}" if path else message)

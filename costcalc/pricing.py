@@ -8,6 +8,7 @@ from typing import Annotated, Any, Final, Literal, get_args
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from costcalc._money import EXACT, ZERO, parse_decimal, per_token, quantize, tidy
+from costcalc.errors import UnpricedUsageError
 
 __all__ = ["MAX_TOKENS", "TIERS", "Cost", "Rates", "Tier", "Usage"]
 
@@ -66,28 +67,50 @@ class Usage(BaseModel):
     cache_write_tokens: TokenCount = 0
     output_tokens: TokenCount = 0
     reasoning_tokens: TokenCount = 0
+    #: Cache writes with a 1-hour lifetime (Anthropic), priced apart from ``cache_write_tokens``.
+    cache_write_1h_tokens: TokenCount = 0
+    #: Uncached prompt tokens that are audio; they need an audio input rate.
+    audio_input_tokens: TokenCount = 0
+    #: Output tokens that are audio (not reasoning); they need an audio output rate.
+    audio_output_tokens: TokenCount = 0
 
     @model_validator(mode="after")
     def _parts_within_totals(self) -> Usage:
-        cached, written, total = self.cached_input_tokens, self.cache_write_tokens, self.input_tokens
+        cached, total = self.cached_input_tokens, self.input_tokens
+        written = self.cache_write_tokens + self.cache_write_1h_tokens
         if cached + written > total:
             raise ValueError(
-                f"cached_input_tokens ({cached}) + cache_write_tokens ({written}) exceed "
-                f"input_tokens ({total}): input_tokens is the whole prompt, cached and "
-                "cache-write tokens included (for Anthropic usage add them up, or use "
-                "costcalc.usage_from_response)"
+                f"cached_input_tokens ({cached}) + cache_write_tokens ({self.cache_write_tokens}) "
+                f"+ cache_write_1h_tokens ({self.cache_write_1h_tokens}) exceed input_tokens ({total}): "
+                "input_tokens is the whole prompt, cached and cache-write tokens included (for "
+                "Anthropic usage add them up, or use costcalc.usage_from_response)"
+            )
+        if self.audio_input_tokens > total - cached - written:
+            raise ValueError(
+                f"audio_input_tokens ({self.audio_input_tokens}) exceed the uncached input tokens "
+                f"({total - cached - written}): audio input is part of the uncached prompt"
             )
         if self.reasoning_tokens > self.output_tokens:
             raise ValueError(
                 f"reasoning_tokens ({self.reasoning_tokens}) exceed output_tokens "
                 f"({self.output_tokens}): output_tokens includes reasoning"
             )
+        if self.audio_output_tokens > self.output_tokens - self.reasoning_tokens:
+            raise ValueError(
+                f"audio_output_tokens ({self.audio_output_tokens}) exceed the visible output tokens "
+                f"({self.output_tokens - self.reasoning_tokens}): audio output is part of output_tokens"
+            )
         return self
 
     @property
     def uncached_input_tokens(self) -> int:
-        """Prompt tokens billed at the plain input rate."""
-        return self.input_tokens - self.cached_input_tokens - self.cache_write_tokens
+        """Prompt tokens billed at the plain input (or audio input) rate."""
+        return (
+            self.input_tokens
+            - self.cached_input_tokens
+            - self.cache_write_tokens
+            - self.cache_write_1h_tokens
+        )
 
     @property
     def visible_output_tokens(self) -> int:
@@ -103,6 +126,9 @@ class Usage(BaseModel):
             cache_write_tokens=self.cache_write_tokens + other.cache_write_tokens,
             output_tokens=self.output_tokens + other.output_tokens,
             reasoning_tokens=self.reasoning_tokens + other.reasoning_tokens,
+            cache_write_1h_tokens=self.cache_write_1h_tokens + other.cache_write_1h_tokens,
+            audio_input_tokens=self.audio_input_tokens + other.audio_input_tokens,
+            audio_output_tokens=self.audio_output_tokens + other.audio_output_tokens,
         )
 
     def __radd__(self, other: object) -> Usage:
@@ -121,6 +147,11 @@ class Rates(BaseModel):
     cached_input: RatePerMillion
     cache_write: RatePerMillion
     output: RatePerMillion
+    #: 1-hour cache writes (Anthropic: 2x input); ``None`` where the provider has no such writes.
+    cache_write_1h: RatePerMillion | None = None
+    #: Audio tokens; ``None`` where the catalog has no audio price (audio usage is then an error).
+    audio_input: RatePerMillion | None = None
+    audio_output: RatePerMillion | None = None
 
     def per_token(self) -> PerToken:
         """The four rates in USD per single token, exact and normalised (no trailing zeros)."""
@@ -134,11 +165,17 @@ class Rates(BaseModel):
     def scaled(self, factor: Decimal) -> Rates:
         """These rates multiplied by ``factor`` exactly (``Decimal("0.8")`` for 20% off)."""
         mul = EXACT.multiply
+        optional = {
+            name: mul(value, factor)
+            for name in ("cache_write_1h", "audio_input", "audio_output")
+            if (value := getattr(self, name)) is not None
+        }
         return Rates(
             input=mul(self.input, factor),
             cached_input=mul(self.cached_input, factor),
             cache_write=mul(self.cache_write, factor),
             output=mul(self.output, factor),
+            **optional,
         )
 
 
@@ -152,8 +189,9 @@ _COST_FIELDS: Final = frozenset(
 class Cost(BaseModel):
     """What a usage costs, in USD, exact and unrounded unless :meth:`quantize` is asked.
 
-    ``input`` prices the uncached prompt tokens, ``cached_input`` the cache reads,
-    ``cache_write`` the cache writes and ``output`` every output token, reasoning included;
+    ``input`` prices the uncached prompt tokens (audio ones at the audio rate), ``cached_input``
+    the cache reads, ``cache_write`` the cache writes (5-minute and 1-hour) and ``output`` every
+    output token, reasoning included;
     ``total`` is their sum. ``model``, ``tier`` and ``rates`` say how it was priced (``None``
     once costs of different models, tiers or rates are added up).
     """
@@ -274,10 +312,60 @@ def compute_cost(
     cached = usage.cached_input_tokens
     written = usage.cache_write_tokens
     out = usage.output_tokens
+    if usage.cache_write_1h_tokens or usage.audio_input_tokens or usage.audio_output_tokens:
+        return _compute_with_extras(usage, rates, model, tier, (r_in, r_cached, r_write, r_out))
     c_in = tidy(mul(r_in, uncached)) if uncached else ZERO
     c_cached = tidy(mul(r_cached, cached)) if cached else ZERO
     c_write = tidy(mul(r_write, written)) if written else ZERO
     c_out = tidy(mul(r_out, out)) if out else ZERO
+    return _new_cost(
+        {
+            "input": c_in,
+            "cached_input": c_cached,
+            "cache_write": c_write,
+            "output": c_out,
+            "total": tidy(add(add(c_in, c_cached), add(c_write, c_out))),
+            "currency": "USD",
+            "model": model,
+            "tier": tier,
+            "rates": rates,
+        }
+    )
+
+
+def _compute_with_extras(
+    usage: Usage, rates: Rates, model: str | None, tier: str | None, pt: PerToken
+) -> Cost:
+    """The rarer kinds: 1-hour cache writes and audio tokens, each at its own rate or refused."""
+    r_in, r_cached, r_write, r_out = pt
+    mul, add = EXACT.multiply, EXACT.add
+    name = model or "this model"
+
+    def rate(value: Decimal | None, what: str, count: int) -> Decimal:
+        if value is None:
+            raise UnpricedUsageError(
+                f"the usage has {count} {what} tokens but {name} has no {what} rate in the catalog; "
+                "they cannot be priced as another kind (add the rate with Catalog.extend)"
+            )
+        return per_token(value)
+
+    audio_in, audio_out, w1h = (
+        usage.audio_input_tokens,
+        usage.audio_output_tokens,
+        usage.cache_write_1h_tokens,
+    )
+    text_in = usage.uncached_input_tokens - audio_in
+    c_in = mul(r_in, text_in)
+    if audio_in:
+        c_in = add(c_in, mul(rate(rates.audio_input, "audio input", audio_in), audio_in))
+    c_write = mul(r_write, usage.cache_write_tokens)
+    if w1h:
+        c_write = add(c_write, mul(rate(rates.cache_write_1h, "1-hour cache write", w1h), w1h))
+    c_out = mul(r_out, usage.output_tokens - audio_out)
+    if audio_out:
+        c_out = add(c_out, mul(rate(rates.audio_output, "audio output", audio_out), audio_out))
+    c_cached = mul(r_cached, usage.cached_input_tokens)
+    c_in, c_cached, c_write, c_out = tidy(c_in), tidy(c_cached), tidy(c_write), tidy(c_out)
     return _new_cost(
         {
             "input": c_in,
