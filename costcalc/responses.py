@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, TypeGuard
 
 from costcalc.catalog import Catalog, default_catalog
 from costcalc.errors import UsageParseError
@@ -51,7 +51,13 @@ class BatchRequestError(UsageParseError):
 
 
 def _plain(obj: Any, depth: int = 0) -> Any:
-    """Dicts, lists and scalars from ``obj``: a dict, an SDK (pydantic) object or attributes."""
+    """Dicts, lists and scalars from ``obj``: a dict, an SDK (pydantic) object or attributes.
+
+    A mapping is returned as it is, without a copy: nested SDK objects in it are converted
+    where they are read (:func:`_m`).
+    """
+    if depth == 0 and _is_map(obj):
+        return obj
     if depth > 32:
         raise UsageParseError("the payload is nested too deeply")
     if obj is None or isinstance(obj, str | int | float | bool):
@@ -74,34 +80,46 @@ def _plain(obj: Any, depth: int = 0) -> Any:
     raise UsageParseError(f"cannot read a {type(obj).__name__} as a response")
 
 
+def _is_map(value: Any) -> TypeGuard[Mapping[str, Any]]:
+    # A dict is by far the common case; the Mapping ABC check costs several times more.
+    return type(value) is dict or isinstance(value, Mapping)
+
+
+def _m(value: Any) -> Any:
+    """A nested value as plain data: mappings, lists, scalars and None pass as they are."""
+    if value is None or type(value) is dict or isinstance(value, Mapping | list | str | int | float | bool):
+        return value
+    return _plain(value)
+
+
 def _get(obj: Any, key: str, path: str) -> Any:
-    if not isinstance(obj, Mapping):
+    if not _is_map(obj):
         raise UsageParseError(f"expected an object, got {_kind(obj)}", path=path)
     if key not in obj:
         raise UsageParseError("is missing", path=f"{path}.{key}" if path else key)
-    return obj[key]
+    return _m(obj[key])
 
 
 def _count(obj: Mapping[str, Any], key: str, path: str, *, required: bool = True) -> int:
     """A token count at ``obj[key]``: a whole number >= 0; absent or null is 0 unless required."""
+    value = obj.get(key)
+    if type(value) is int and 0 <= value <= MAX_TOKENS:
+        return value
     where = f"{path}.{key}" if path else key
-    if key not in obj or obj[key] is None:
+    if value is None:
         if required:
             raise UsageParseError("is missing", path=where)
         return 0
-    value = obj[key]
     if isinstance(value, bool) or not isinstance(value, int):
         raise UsageParseError(f"must be a whole number of tokens, got {_kind(value)}", path=where)
-    if not 0 <= value <= MAX_TOKENS:
-        raise UsageParseError(f"must be between 0 and {MAX_TOKENS}, got {value}", path=where)
-    return value
+    raise UsageParseError(f"must be between 0 and {MAX_TOKENS}, got {value}", path=where)
 
 
 def _details(obj: Mapping[str, Any], key: str, path: str) -> Mapping[str, Any]:
-    value = obj.get(key)
+    value = _m(obj.get(key))
     if value is None:
         return {}
-    if not isinstance(value, Mapping):
+    if not _is_map(value):
         raise UsageParseError(f"must be an object, got {_kind(value)}", path=f"{path}.{key}")
     return value
 
@@ -128,7 +146,7 @@ def detect_shape(payload: Any) -> Shape:
 
 
 def _detect(data: Any) -> Shape:
-    if not isinstance(data, Mapping):
+    if not _is_map(data):
         raise UsageParseError(f"a response is a JSON object, got {_kind(data)}")
     if "custom_id" in data and ("response" in data or "error" in data):
         return "openai.batch"
@@ -141,8 +159,8 @@ def _detect(data: Any) -> Shape:
         return "openai.responses"
     if data.get("type") == "message" and "usage" in data:
         return "anthropic"
-    usage = data.get("usage", data)
-    if isinstance(usage, Mapping):
+    usage = _m(data.get("usage", data))
+    if _is_map(usage):
         if "prompt_tokens" in usage:
             return "openai.chat"
         if "input_tokens_details" in usage or "output_tokens_details" in usage:
@@ -164,8 +182,8 @@ def usage_from_response(payload: Any, *, shape: Shape | None = None) -> Usage:
 
 
 def _usage_block(data: Any, key: str = "usage") -> tuple[Mapping[str, Any], str]:
-    if isinstance(data, Mapping) and key in data:
-        block = data[key]
+    if _is_map(data) and key in data:
+        block = _m(data[key])
         if block is None:
             hint = (
                 "; a stream reports usage only in its final chunk when the request sets "
@@ -174,10 +192,10 @@ def _usage_block(data: Any, key: str = "usage") -> tuple[Mapping[str, Any], str]
                 else ""
             )
             raise UsageParseError(f"is null{hint}", path=key)
-        if not isinstance(block, Mapping):
+        if not _is_map(block):
             raise UsageParseError(f"must be an object, got {_kind(block)}", path=key)
         return block, key
-    if isinstance(data, Mapping) and not any(k in data for k in ("object", "type", "id", "model", "choices")):
+    if _is_map(data) and not any(k in data for k in ("object", "type", "id", "model", "choices")):
         return data, ""  # a bare usage block
     raise UsageParseError("is missing", path=key)
 
@@ -186,8 +204,8 @@ def _openai_chat(data: Any) -> Usage:
     usage, path = _usage_block(data)
     prompt = _details(usage, "prompt_tokens_details", path)
     completion = _details(usage, "completion_tokens_details", path)
-    pp = f"{path}.prompt_tokens_details".lstrip(".")
-    cp = f"{path}.completion_tokens_details".lstrip(".")
+    pp = "usage.prompt_tokens_details" if path else "prompt_tokens_details"
+    cp = "usage.completion_tokens_details" if path else "completion_tokens_details"
     return _usage(
         path or "usage",
         input_tokens=_count(usage, "prompt_tokens", path),
@@ -204,8 +222,8 @@ def _openai_responses(data: Any) -> Usage:
     usage, path = _usage_block(data)
     inp = _details(usage, "input_tokens_details", path)
     out = _details(usage, "output_tokens_details", path)
-    ip = f"{path}.input_tokens_details".lstrip(".")
-    op = f"{path}.output_tokens_details".lstrip(".")
+    ip = "usage.input_tokens_details" if path else "input_tokens_details"
+    op = "usage.output_tokens_details" if path else "output_tokens_details"
     return _usage(
         path or "usage",
         input_tokens=_count(usage, "input_tokens", path),
@@ -228,26 +246,26 @@ def _openai_batch(data: Any) -> Usage:
 
 
 def _batch_body(data: Any) -> tuple[Mapping[str, Any], str]:
-    if not isinstance(data, Mapping):
+    if not _is_map(data):
         raise UsageParseError(f"a Batch output line is a JSON object, got {_kind(data)}")
     custom_id = data.get("custom_id")
-    response = data.get("response")
+    response = _m(data.get("response"))
     if response is None or data.get("error"):
         raise BatchRequestError(
             f"request {custom_id!r} has no response (it failed or expired): {data.get('error')!r}",
             custom_id=custom_id if isinstance(custom_id, str) else None,
             error=data.get("error"),
         )
-    status = _get(response, "status_code", "response") if isinstance(response, Mapping) else None
+    status = _get(response, "status_code", "response") if _is_map(response) else None
     body = _get(response, "body", "response")
     if status != 200:
-        detail = body.get("error") if isinstance(body, Mapping) else body
+        detail = body.get("error") if _is_map(body) else body
         raise BatchRequestError(
             f"request {custom_id!r} returned HTTP {status}: {detail!r}",
             custom_id=custom_id if isinstance(custom_id, str) else None,
             error=body,
         )
-    if not isinstance(body, Mapping):
+    if not _is_map(body):
         raise UsageParseError(f"must be an object, got {_kind(body)}", path="response.body")
     return body, str(data.get("url", ""))
 
@@ -255,8 +273,8 @@ def _batch_body(data: Any) -> tuple[Mapping[str, Any], str]:
 def _detect_body(body: Mapping[str, Any]) -> Shape:
     if body.get("object") == "response":
         return "openai.responses"
-    usage = body.get("usage")
-    if isinstance(usage, Mapping) and "input_tokens" in usage and "prompt_tokens" not in usage:
+    usage = _m(body.get("usage"))
+    if _is_map(usage) and "input_tokens" in usage and "prompt_tokens" not in usage:
         return "openai.responses"
     return "openai.chat"
 
@@ -290,7 +308,7 @@ def _anthropic(data: Any) -> Usage:
 
 
 def _gemini(data: Any) -> Usage:
-    if isinstance(data, Mapping) and ("usageMetadata" in data or "usage_metadata" in data):
+    if _is_map(data) and ("usageMetadata" in data or "usage_metadata" in data):
         key = "usageMetadata" if "usageMetadata" in data else "usage_metadata"
         meta, path = _usage_block(data, key)
     else:
@@ -376,8 +394,8 @@ def _tier_of(body: Mapping[str, Any], kind: str) -> str:
             )
         return _OPENAI_TIERS[raw]
     if kind == "anthropic":
-        usage = body.get("usage")
-        raw = usage.get("service_tier") if isinstance(usage, Mapping) else None
+        usage = _m(body.get("usage"))
+        raw = usage.get("service_tier") if _is_map(usage) else None
         if raw is None:
             return "standard"
         if not isinstance(raw, str) or raw not in _ANTHROPIC_TIERS:
