@@ -44,7 +44,9 @@ if TYPE_CHECKING:
         UsageParseError,
         VocabularyError,
     )
+    from costcalc.estimation import Band, Estimate, estimate
     from costcalc.pricing import MAX_TOKENS, TIERS, Cost, Rates, Tier, Usage, round_to
+    from costcalc.reasoning import EFFORTS, EffortBand, NotEnoughDataError, ReasoningProfile, calibrate
     from costcalc.responses import BatchRequestError, detect_shape, price_response, usage_from_response
     from costcalc.tokens.chat import count_messages
     from costcalc.tokens.images import image_tokens
@@ -75,6 +77,14 @@ _LAZY: dict[str, str] = {
     "UnpricedUsageError": "costcalc.errors",
     "UsageParseError": "costcalc.errors",
     "BatchRequestError": "costcalc.responses",
+    "Band": "costcalc.estimation",
+    "Estimate": "costcalc.estimation",
+    "estimate": "costcalc.estimation",
+    "EFFORTS": "costcalc.reasoning",
+    "EffortBand": "costcalc.reasoning",
+    "NotEnoughDataError": "costcalc.reasoning",
+    "ReasoningProfile": "costcalc.reasoning",
+    "calibrate": "costcalc.reasoning",
     "detect_shape": "costcalc.responses",
     "price_response": "costcalc.responses",
     "usage_from_response": "costcalc.responses",
@@ -95,9 +105,11 @@ _LAZY: dict[str, str] = {
 }
 
 __all__ = [
+    "EFFORTS",
     "MAX_TOKENS",
     "TIERS",
     "ApproximateTokenCountWarning",
+    "Band",
     "BatchRequestError",
     "Catalog",
     "CatalogError",
@@ -105,12 +117,16 @@ __all__ = [
     "Cost",
     "CostcalcError",
     "Decimal",
+    "EffortBand",
+    "Estimate",
     "ImageSizeUnknownError",
     "ImageSpec",
     "ModelInfo",
     "NoPriceError",
+    "NotEnoughDataError",
     "PricePeriod",
     "Rates",
+    "ReasoningProfile",
     "Tier",
     "TierPrice",
     "UnknownModelError",
@@ -120,12 +136,14 @@ __all__ = [
     "UsageParseError",
     "VocabularyError",
     "__version__",
+    "calibrate",
     "check_context_window",
     "count_messages",
     "count_tokens",
     "count_tokens_many",
     "default_catalog",
     "detect_shape",
+    "estimate",
     "get_model",
     "image_tokens",
     "list_models",

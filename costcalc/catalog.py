@@ -154,6 +154,8 @@ class ModelInfo(BaseModel):
     context_window: int | None = Field(default=None, gt=0)
     max_output_tokens: int | None = Field(default=None, gt=0)
     reasoning: bool = False
+    #: The name of the model's reasoning-inflation profile (``costcalc/data/reasoning.toml``).
+    reasoning_profile: str | None = None
     image: ImageSpec | None = None
     source: str = Field(min_length=1)
     checked: dt.date
@@ -546,7 +548,7 @@ def default_catalog() -> Catalog:
             if _default is None:
                 models: list[ModelInfo] = []
                 for entry in sorted((resources.files("costcalc") / "data").iterdir(), key=lambda e: e.name):
-                    if entry.name.endswith(".toml"):
+                    if entry.name.endswith(".toml") and entry.name != "reasoning.toml":
                         doc = tomllib.loads(entry.read_text(encoding="utf-8"), parse_float=Decimal)
                         models.extend(_models_from_document(doc, f"costcalc/data/{entry.name}"))
                 _default = Catalog(models)

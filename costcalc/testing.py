@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 
 from costcalc.catalog import Catalog, default_catalog
 from costcalc.pricing import TIERS, Usage
+from costcalc.reasoning import EFFORTS
 
-__all__ = ["model_names", "tiers", "token_counts", "usages"]
+__all__ = ["chat_messages", "efforts", "model_names", "reasoning_models", "tiers", "token_counts", "usages"]
 
 
 def token_counts(max_value: int = 2_000_000) -> st.SearchStrategy[int]:
@@ -79,3 +80,32 @@ def model_names(
 def tiers() -> st.SearchStrategy[str]:
     """The service tier names (not every model offers every tier)."""
     return st.sampled_from(TIERS)
+
+
+def efforts() -> st.SearchStrategy[str]:
+    """Reasoning effort names (not every model accepts every effort)."""
+    return st.sampled_from(EFFORTS)
+
+
+def reasoning_models(catalog: Catalog | None = None) -> st.SearchStrategy[str]:
+    """Ids of the catalog's models that bill hidden reasoning and have a reasoning profile."""
+    cat = catalog if catalog is not None else default_catalog()
+    return st.sampled_from([m.id for m in cat.list_models() if m.reasoning_profile is not None])
+
+
+_ROLES = ("system", "developer", "user", "assistant")
+
+
+def chat_messages(
+    *, min_size: int = 1, max_size: int = 6, max_text: int = 200
+) -> st.SearchStrategy[list[dict[str, str]]]:
+    """Chat Completions ``messages``: text messages with any role, sometimes with a ``name``."""
+    text = st.text(max_size=max_text)
+    plain = st.builds(lambda role, content: {"role": role, "content": content}, st.sampled_from(_ROLES), text)
+    named = st.builds(
+        lambda role, content, name: {"role": role, "content": content, "name": name},
+        st.sampled_from(_ROLES),
+        text,
+        st.from_regex(r"[A-Za-z0-9_-]{1,16}", fullmatch=True),
+    )
+    return st.lists(plain | named, min_size=min_size, max_size=max_size)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import tomllib
 from decimal import Decimal
 from importlib import resources
@@ -83,7 +84,7 @@ def test_names_are_unique_across_providers() -> None:
 def test_every_data_file_is_in_the_catalog() -> None:
     count = 0
     for entry in (resources.files("costcalc") / "data").iterdir():
-        if entry.name.endswith(".toml"):
+        if entry.name.endswith(".toml") and entry.name != "reasoning.toml":
             doc = tomllib.loads(entry.read_text(encoding="utf-8"), parse_float=Decimal)
             count += len(doc["models"])
             assert {m.provider for m in cc.list_models(doc["provider"])} == {doc["provider"]}
@@ -108,3 +109,29 @@ PUBLISHED = [
 def test_published_rates(model: str, tier: str, rates: tuple[str, str, str]) -> None:
     got = cc.get_model(model).rates(tier)
     assert (got.input, got.cached_input, got.output) == tuple(Decimal(r) for r in rates)
+
+
+@pytest.mark.parametrize("model", MODELS, ids=IDS)
+def test_reasoning_models_have_a_profile(model: cc.ModelInfo) -> None:
+    from costcalc.reasoning import builtin_profiles
+
+    if model.reasoning:
+        assert model.reasoning_profile in builtin_profiles()
+    else:
+        assert model.reasoning_profile is None
+
+
+def test_profiles_widen_with_effort_and_cite_evidence() -> None:
+    from costcalc.reasoning import EFFORTS, builtin_profiles
+
+    for profile in builtin_profiles().values():
+        bands = [profile.bands[e] for e in profile.efforts]
+        for lower, higher in itertools.pairwise(bands):
+            assert lower.low <= higher.low
+            assert lower.expected <= higher.expected
+            assert lower.high <= higher.high
+        for effort, band in profile.bands.items():
+            assert effort in EFFORTS
+            assert len(band.evidence) > 20
+            if effort != "none":
+                assert band.high >= 2 * band.expected or "exact" in band.evidence  # thin evidence: wide

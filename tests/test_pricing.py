@@ -257,3 +257,16 @@ def test_public_api_is_complete_and_sorted() -> None:
     assert isinstance(cc.__version__, str)
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         cc.nope  # type: ignore[attr-defined]  # noqa: B018
+
+
+def test_no_public_name_is_shadowed_by_a_submodule() -> None:
+    # Importing a submodule sets it as an attribute of the package: a module named like a public
+    # function (costcalc.estimate) would replace the function once imported anywhere.
+    import importlib
+    import pkgutil
+    import types
+
+    for module in pkgutil.walk_packages(cc.__path__, "costcalc."):
+        importlib.import_module(module.name)
+    for name in cc.__all__:
+        assert not isinstance(getattr(cc, name), types.ModuleType), name

@@ -44,6 +44,7 @@ def count_messages(
     instructions: str | None = None,
     image_sizes: ImageSizes | None = None,
     catalog: Catalog | None = None,
+    warn_approximate: bool = True,
 ) -> int:
     """Prompt tokens billed for ``messages`` (Chat Completions) or a Responses API ``input``.
 
@@ -52,8 +53,10 @@ def count_messages(
     ``image_sizes``: ``{url: (width, height)}`` or a function of the URL, for image parts whose
     size cannot be read from the part itself (``data:`` URLs of PNG, JPEG, GIF and WebP can).
     An image of unknown size raises :class:`ImageSizeUnknownError` instead of being guessed.
+    ``warn_approximate=False`` leaves out the :class:`ApproximateTokenCountWarning` for callers
+    that report approximation themselves (``Estimate.tokens_exact``).
     """
-    enc, info = encoding_for(model, catalog)
+    enc, info = encoding_for(model, catalog, warn=warn_approximate)
     counter = _Counter(enc, info, image_sizes)
     if isinstance(messages, str):  # Responses API: input may be a plain string
         messages = [{"role": "user", "content": messages}]

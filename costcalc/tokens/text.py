@@ -22,7 +22,9 @@ _by_name: dict[str, tuple[tiktoken.Encoding, ModelInfo]] = {}
 _CACHE_LIMIT = 4096
 
 
-def encoding_for(model: str, catalog: Catalog | None = None) -> tuple[tiktoken.Encoding, ModelInfo]:
+def encoding_for(
+    model: str, catalog: Catalog | None = None, *, warn: bool = True
+) -> tuple[tiktoken.Encoding, ModelInfo]:
     """The tiktoken encoding that counts ``model``'s prompts, and the model's catalog entry.
 
     For models whose provider publishes no tokenizer (Claude, Gemini) the encoding is
@@ -34,7 +36,7 @@ def encoding_for(model: str, catalog: Catalog | None = None) -> tuple[tiktoken.E
         found = (get_encoding(info.encoding), info)
         if catalog is None and len(_by_name) < _CACHE_LIMIT:
             _by_name[model] = found
-    if not found[1].tokenizer_exact:
+    if warn and not found[1].tokenizer_exact:
         warnings.warn(
             ApproximateTokenCountWarning(
                 f"{found[1].provider} publishes no tokenizer for {found[1].id!r}: counted with "
