@@ -91,16 +91,15 @@ def quantize(value: Decimal, exp: Decimal, rounding: str) -> Decimal:
 
 _ONE: Final = Decimal(1)
 
-_TEN: Final = Decimal(10)
 _normalize = EXACT.normalize
 
 
 def tidy(value: Decimal) -> Decimal:
-    """A non-negative ``value`` without trailing zeros (``0.0198``, not ``0.019800000``), exactly.
+    """``value`` without trailing zeros (``0.0198``, not ``0.019800000``), exactly.
 
     Whole amounts of ten or more keep an exponent of 0 (``100``, not ``1E+2``).
     """
     reduced = _normalize(value)
-    if reduced >= _TEN and reduced == reduced.to_integral_value():
+    if reduced.adjusted() >= 1 and reduced == reduced.to_integral_value():
         return EXACT.quantize(reduced, _ONE)
     return reduced

@@ -56,6 +56,11 @@ class Estimate(BaseModel):
     tokens_exact: bool
     evidence: str
 
+    def _repr_html_(self) -> str:
+        from costcalc._display import estimate_html
+
+        return estimate_html(self)
+
 
 def estimate(
     prompt: str | Sequence[Mapping[str, Any]],

@@ -272,6 +272,11 @@ class Cost(BaseModel):
         )
         return self.model_copy(update={**parts, "total": total})
 
+    def _repr_html_(self) -> str:
+        from costcalc._display import cost_html
+
+        return cost_html(self)
+
     def __str__(self) -> str:
         name = f" {self.model}" if self.model else ""
         tier = f" ({self.tier})" if self.tier else ""

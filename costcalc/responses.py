@@ -6,6 +6,7 @@ mapping interface or attributes):
 - ``openai.chat``: Chat Completions, including the final chunk of a stream with usage;
   ``prompt_tokens`` includes cached tokens, ``completion_tokens`` includes reasoning.
 - ``openai.responses``: the Responses API; ``input_tokens``/``output_tokens`` with details.
+- ``openai.embeddings``: an Embeddings response (``"object": "list"``); input tokens only.
 - ``openai.batch``: one line of a Batch API output file; a failed or expired request
   (``"response": null``) is a :class:`BatchRequestError`, never a zero cost.
 - ``anthropic``: Messages API; ``input_tokens`` counts only the tokens after the last cache
@@ -30,8 +31,15 @@ from costcalc.pricing import MAX_TOKENS, Cost, Usage
 
 __all__ = ["SHAPES", "BatchRequestError", "Shape", "detect_shape", "price_response", "usage_from_response"]
 
-Shape = Literal["openai.chat", "openai.responses", "openai.batch", "anthropic", "gemini"]
-SHAPES: Final[tuple[str, ...]] = ("openai.chat", "openai.responses", "openai.batch", "anthropic", "gemini")
+Shape = Literal["openai.chat", "openai.responses", "openai.embeddings", "openai.batch", "anthropic", "gemini"]
+SHAPES: Final[tuple[str, ...]] = (
+    "openai.chat",
+    "openai.responses",
+    "openai.embeddings",
+    "openai.batch",
+    "anthropic",
+    "gemini",
+)
 
 # OpenAI's service_tier in a response -> costcalc tier
 _OPENAI_TIERS: Final = {"default": "standard", "auto": "standard", "flex": "flex", "priority": "priority"}
@@ -157,6 +165,8 @@ def _detect(data: Any) -> Shape:
         return "openai.chat"
     if obj == "response":
         return "openai.responses"
+    if obj == "list" and "usage" in data:
+        return "openai.embeddings"
     if data.get("type") == "message" and "usage" in data:
         return "anthropic"
     usage = _m(data.get("usage", data))
@@ -273,10 +283,17 @@ def _batch_body(data: Any) -> tuple[Mapping[str, Any], str]:
 def _detect_body(body: Mapping[str, Any]) -> Shape:
     if body.get("object") == "response":
         return "openai.responses"
+    if body.get("object") == "list":
+        return "openai.embeddings"
     usage = _m(body.get("usage"))
     if _is_map(usage) and "input_tokens" in usage and "prompt_tokens" not in usage:
         return "openai.responses"
     return "openai.chat"
+
+
+def _openai_embeddings(data: Any) -> Usage:
+    usage, path = _usage_block(data)
+    return _usage(path or "usage", input_tokens=_count(usage, "prompt_tokens", path))
 
 
 def _anthropic(data: Any) -> Usage:
@@ -335,6 +352,7 @@ def _gemini(data: Any) -> Usage:
 _PARSERS: Final = {
     "openai.chat": _openai_chat,
     "openai.responses": _openai_responses,
+    "openai.embeddings": _openai_embeddings,
     "openai.batch": _openai_batch,
     "anthropic": _anthropic,
     "gemini": _gemini,
@@ -383,7 +401,7 @@ def _model_of(body: Mapping[str, Any], kind: str) -> str:
 def _tier_of(body: Mapping[str, Any], kind: str) -> str:
     if kind == "openai.batch":
         return "batch"
-    if kind in ("openai.chat", "openai.responses"):
+    if kind in ("openai.chat", "openai.responses", "openai.embeddings"):
         raw = body.get("service_tier")
         if raw is None:
             return "standard"

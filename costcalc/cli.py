@@ -1,0 +1,407 @@
+"""The ``costcalc`` command (also ``python -m costcalc``).
+
+Exit status: 0 when everything was priced, 1 when some input was bad (the good part is still
+printed; the bad lines go to stderr with their line numbers), 2 for a wrong command line.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from costcalc.errors import CostcalcError
+
+__all__ = ["main"]
+
+
+def _console(stderr: bool = False) -> Any:
+    from rich.console import Console
+
+    console = Console(stderr=stderr, highlight=False, soft_wrap=False)
+    if not console.is_terminal:  # piped: do not squeeze tables into 80 columns
+        console = Console(stderr=stderr, highlight=False, soft_wrap=False, width=160)
+    return console
+
+
+def _usd(value: Decimal | None) -> str:
+    from costcalc._display import usd
+
+    return usd(value)
+
+
+def _dump(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, default=str, ensure_ascii=False))
+
+
+def _fail(message: str) -> NoReturn:
+    _console(stderr=True).print(f"[red]error:[/red] {message}", markup=True)
+    sys.exit(1)
+
+
+def _table(
+    title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], right: Sequence[int] = ()
+) -> Any:
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    for i, col in enumerate(columns):
+        table.add_column(col, justify="right" if i in right else "left")
+    for row in rows:
+        table.add_row(*(str(c) for c in row))
+    return table
+
+
+def _report_errors(errors: Sequence[Any], label: str = "bad line") -> None:
+    err = _console(stderr=True)
+    for e in errors:
+        cid = f" ({e.custom_id})" if e.custom_id else ""
+        err.print(f"line {e.line}{cid}: {e.reason}", markup=False, highlight=False)
+    if errors:
+        err.print(f"{len(errors)} {label}(s)", markup=False)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="costcalc")
+def main() -> None:
+    """Exact, offline prices for LLM API calls."""
+
+
+@main.command()
+@click.option("--provider", help="Only this provider's models (openai, anthropic, google).")
+@click.option("--search", "pattern", help="Only models whose id contains this text.")
+@click.option("--tier", default="standard", show_default=True, help="The tier whose rates to show.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def models(provider: str | None, pattern: str | None, tier: str, as_json: bool) -> None:
+    """List the catalog: rates per 1M tokens, tiers, limits."""
+    import costcalc as cc
+
+    found = [m for m in cc.list_models(provider) if pattern is None or pattern.lower() in m.id]
+    if as_json:
+        _dump([m.model_dump(mode="json") for m in found])
+        return
+    rows = []
+    for m in found:
+        period = m.period()
+        tp = period.tier(tier)
+        if tp is None:
+            continue
+        r = tp.rates
+        long = f" (>{tp.above:,}: {_usd(tp.long.input)})" if tp.long is not None and tp.above else ""
+        rows.append(
+            [
+                m.id,
+                m.provider,
+                f"{_usd(r.input)}{long}",
+                _usd(r.cached_input),
+                _usd(r.output),
+                ", ".join(period.tiers),
+                f"{m.context_window:,}" if m.context_window else "-",
+                "yes" if m.reasoning else "",
+            ]
+        )
+    _console().print(
+        _table(
+            f"Models ({tier} rates, USD per 1M tokens)",
+            ["model", "provider", "input", "cached", "output", "tiers", "context", "reasoning"],
+            rows,
+            right=(2, 3, 4, 6),
+        )
+    )
+
+
+def _read_text(text: str) -> str:
+    return sys.stdin.read() if text == "-" else text
+
+
+def _read_prompt(prompt: str, messages_file: Path | None) -> Any:
+    if messages_file is not None:
+        try:
+            return json.loads(messages_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            _fail(f"{messages_file}: {exc}")
+    return _read_text(prompt)
+
+
+@main.command()
+@click.argument("text", default="-")
+@click.option("--model", "-m", required=True, help="Model name, e.g. gpt-4.1.")
+@click.option(
+    "--messages",
+    "messages_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Count a JSON file of chat messages (or Responses input) instead of TEXT.",
+)
+@click.option("--json", "as_json", is_flag=True)
+def count(text: str, model: str, messages_file: Path | None, as_json: bool) -> None:
+    """Count the tokens of TEXT (or stdin with -) for a model."""
+    import costcalc as cc
+
+    try:
+        if messages_file is not None:
+            n = cc.count_messages(_read_prompt(text, messages_file), model)
+        else:
+            n = cc.count_tokens(_read_text(text), model)
+    except (CostcalcError, ValueError, TypeError, LookupError) as exc:
+        _fail(str(exc))
+    _dump({"model": cc.get_model(model).id, "tokens": n}) if as_json else click.echo(n)
+
+
+@main.command()
+@click.option("--model", "-m", required=True)
+@click.option(
+    "--input", "input_tokens", type=int, default=0, show_default=True, help="Whole prompt, cached included."
+)
+@click.option("--cached", type=int, default=0, show_default=True)
+@click.option("--cache-write", type=int, default=0, show_default=True)
+@click.option("--output", "output_tokens", type=int, default=0, show_default=True, help="Reasoning included.")
+@click.option("--reasoning", type=int, default=0, show_default=True)
+@click.option("--tier", default="standard", show_default=True)
+@click.option("--at", help="Date of the prices (YYYY-MM-DD); default today.")
+@click.option("--json", "as_json", is_flag=True)
+def price(
+    model: str,
+    input_tokens: int,
+    cached: int,
+    cache_write: int,
+    output_tokens: int,
+    reasoning: int,
+    tier: str,
+    at: str | None,
+    as_json: bool,
+) -> None:
+    """Price a usage exactly."""
+    import costcalc as cc
+
+    try:
+        usage = cc.Usage(
+            input_tokens=input_tokens,
+            cached_input_tokens=cached,
+            cache_write_tokens=cache_write,
+            output_tokens=output_tokens,
+            reasoning_tokens=reasoning,
+        )
+        cost = cc.price(usage, model=model, tier=tier, at=at)
+    except (CostcalcError, ValueError, LookupError) as exc:
+        _fail(str(exc).splitlines()[-1] if "validation error" in str(exc) else str(exc))
+    if as_json:
+        _dump(cost.model_dump(mode="json"))
+        return
+    rows = [
+        ["input", _usd(cost.input)],
+        ["cached input", _usd(cost.cached_input)],
+        ["cache writes", _usd(cost.cache_write)],
+        ["output", _usd(cost.output)],
+        ["total", _usd(cost.total)],
+    ]
+    _console().print(_table(f"{cost.model} ({cost.tier})", ["", "USD"], rows, right=(1,)))
+
+
+@main.command()
+@click.argument("prompt", default="-")
+@click.option("--model", "-m", required=True)
+@click.option("--output-tokens", type=int, required=True, help="Visible answer tokens you expect.")
+@click.option("--effort", help="Reasoning effort (default: the model's).")
+@click.option("--max-output-tokens", type=int, help="The request's output cap (includes reasoning).")
+@click.option("--tier", default="standard", show_default=True)
+@click.option(
+    "--messages",
+    "messages_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A JSON file of chat messages (or Responses input) instead of PROMPT.",
+)
+@click.option("--json", "as_json", is_flag=True)
+def estimate(
+    prompt: str,
+    model: str,
+    output_tokens: int,
+    effort: str | None,
+    max_output_tokens: int | None,
+    tier: str,
+    messages_file: Path | None,
+    as_json: bool,
+) -> None:
+    """Estimate one request before sending it: a low / expected / high range and the ceiling."""
+    import costcalc as cc
+
+    try:
+        est = cc.estimate(
+            _read_prompt(prompt, messages_file),
+            model,
+            output_tokens=output_tokens,
+            reasoning_effort=effort,
+            max_output_tokens=max_output_tokens,
+            tier=tier,
+        )
+    except (CostcalcError, ValueError, TypeError, LookupError) as exc:
+        _fail(str(exc))
+    if as_json:
+        _dump(est.model_dump(mode="json"))
+        return
+    rows: list[list[Any]] = [
+        [
+            "reasoning tokens",
+            est.reasoning_tokens.low,
+            est.reasoning_tokens.expected,
+            est.reasoning_tokens.high,
+        ],
+        ["billed output tokens", est.output_tokens.low, est.output_tokens.expected, est.output_tokens.high],
+        ["cost", _usd(est.cost.low.total), _usd(est.cost.expected.total), _usd(est.cost.high.total)],
+    ]
+    effort_note = f", effort {est.effort}" if est.effort else ""
+    _console().print(
+        _table(
+            f"{est.model} ({est.tier}{effort_note}): {est.input_tokens:,} prompt tokens",
+            ["", "low", "expected", "high"],
+            rows,
+            right=(1, 2, 3),
+        )
+    )
+    click.echo(f"ceiling: {_usd(est.ceiling.total) if est.ceiling else '-'} (the whole output cap billed)")
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--output-tokens", type=int, required=True, help="Visible answer tokens expected per request.")
+@click.option("--tier", default="batch", show_default=True)
+@click.option("--effort", help="Reasoning effort for requests that set none.")
+@click.option("--json", "as_json", is_flag=True, help="Totals, per model and bad lines as JSON.")
+@click.option("--rows", is_flag=True, help="With --json: include every request.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: when interactive).")
+def batch(
+    file: Path,
+    output_tokens: int,
+    tier: str,
+    effort: str | None,
+    as_json: bool,
+    rows: bool,
+    progress: bool | None,
+) -> None:
+    """Estimate an OpenAI Batch input FILE before submitting it."""
+    import costcalc as cc
+
+    est = cc.estimate_batch(
+        file,
+        output_tokens=output_tokens,
+        tier=tier,
+        reasoning_effort=effort,
+        progress=progress,
+        keep_rows=rows or not as_json,
+    )
+    if as_json:
+        _dump(est.model_dump(mode="json", exclude=None if rows else {"rows"}))
+    else:
+        table_rows = [
+            [
+                t.model,
+                f"{t.requests:,}",
+                f"{t.input_tokens:,}",
+                _usd(t.low),
+                _usd(t.expected),
+                _usd(t.high),
+                _usd(t.ceiling),
+            ]
+            for t in est.per_model.values()
+        ]
+        table_rows.append(
+            [
+                "total",
+                f"{est.requests:,}",
+                f"{est.input_tokens:,}",
+                _usd(est.low),
+                _usd(est.expected),
+                _usd(est.high),
+                _usd(est.ceiling),
+            ]
+        )
+        note = "" if est.tokens_exact else " (approximate token counts for non-OpenAI models)"
+        _console().print(
+            _table(
+                f"{file.name}: {est.requests:,} requests at the {tier} tier{note}",
+                ["model", "requests", "input tokens", "low", "expected", "high", "ceiling"],
+                table_rows,
+                right=(1, 2, 3, 4, 5, 6),
+            )
+        )
+    _report_errors(est.errors)
+    sys.exit(1 if est.errors else 0)
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--estimate",
+    "input_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The job's input file, to reconcile the estimate with the actual costs.",
+)
+@click.option(
+    "--output-tokens", type=int, help="With --estimate: visible answer tokens expected per request."
+)
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--progress/--no-progress", default=None)
+def actual(
+    file: Path, input_file: Path | None, output_tokens: int | None, as_json: bool, progress: bool | None
+) -> None:
+    """Price a finished Batch job's output FILE; with --estimate, compare it with the estimate."""
+    import costcalc as cc
+
+    if input_file is not None and output_tokens is None:
+        raise click.UsageError("--estimate needs --output-tokens")
+    cost = cc.price_batch_output(file, progress=progress)
+    rec = None
+    if input_file is not None and output_tokens is not None:
+        est = cc.estimate_batch(input_file, output_tokens=output_tokens, progress=progress)
+        rec = cc.reconcile(est, cost)
+    if as_json:
+        data = cost.model_dump(mode="json", exclude={"rows"})
+        if rec is not None:
+            data["reconciliation"] = rec.model_dump(mode="json", exclude={"rows"})
+        _dump(data)
+    else:
+        rows = [
+            [t.model, f"{t.requests:,}", f"{t.input_tokens:,}", f"{t.output_tokens:,}", _usd(t.expected)]
+            for t in cost.per_model.values()
+        ]
+        rows.append(
+            [
+                "total",
+                f"{cost.requests:,}",
+                f"{cost.input_tokens:,}",
+                f"{cost.output_tokens:,}",
+                _usd(cost.total),
+            ]
+        )
+        console = _console()
+        console.print(
+            _table(
+                f"{file.name}: {cost.requests:,} responses priced, {len(cost.failed)} failed",
+                ["model", "requests", "input tokens", "output tokens", "cost"],
+                rows,
+                right=(1, 2, 3, 4),
+            )
+        )
+        if rec is not None:
+            console.print(
+                _table(
+                    "Estimate against actual (matched requests)",
+                    ["", "USD"],
+                    [
+                        ["estimated low", _usd(rec.estimated_low)],
+                        ["estimated expected", _usd(rec.estimated_expected)],
+                        ["estimated high", _usd(rec.estimated_high)],
+                        ["actual", _usd(rec.actual)],
+                        ["requests below / within / above", f"{rec.below} / {rec.within} / {rec.above}"],
+                        ["not in the output (failed or expired)", f"{len(rec.not_in_output)}"],
+                    ],
+                    right=(1,),
+                )
+            )
+    _report_errors(cost.failed, "failed request")
+    _report_errors(cost.errors)
+    sys.exit(1 if cost.errors else 0)
