@@ -61,7 +61,10 @@ TOOLS = [
         },
     }
 ]
-SYSTEM = "You are a careful support assistant. Answer briefly, cite the policy section, and never invent order data."
+SYSTEM = (
+    "You are a careful support assistant. Answer briefly, cite the policy section, "
+    "and never invent order data."
+)
 
 
 def _text(rng: random.Random, words: int) -> str:
