@@ -15,11 +15,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from costcalc._money import EXACT, ZERO, tidy
 from costcalc.catalog import Catalog, default_catalog
-from costcalc.errors import CostcalcError
+from costcalc.errors import CostcalcError, describe
 from costcalc.estimation import _band
 from costcalc.pricing import Usage
 from costcalc.responses import BatchRequestError, usage_from_response
@@ -349,7 +349,7 @@ def estimate_batch(
                 errors.append(LineError(line=number, custom_id=custom_id, reason=str(exc)))
                 continue
             except (ValueError, LookupError, TypeError) as exc:
-                errors.append(LineError(line=number, custom_id=custom_id, reason=_reason(exc)))
+                errors.append(LineError(line=number, custom_id=custom_id, reason=describe(exc)))
                 continue
             first = seen.get(row.custom_id)
             if first is not None:
@@ -386,14 +386,6 @@ def estimate_batch(
     if raise_on_error:
         result.raise_for_errors()
     return result
-
-
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, ValidationError):
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"])
-        return f"{where}: {err['msg']}" if where else err["msg"]
-    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
 def _field(obj: Mapping[str, Any], key: str, kind: type | tuple[type, ...], what: str) -> Any:
@@ -604,7 +596,7 @@ def price_batch_output(
                 errors.append(LineError(line=number, custom_id=custom_id, reason=str(exc)))
                 continue
             except (ValueError, LookupError, TypeError, OverflowError, OSError) as exc:
-                errors.append(LineError(line=number, custom_id=custom_id, reason=_reason(exc)))
+                errors.append(LineError(line=number, custom_id=custom_id, reason=describe(exc)))
                 continue
             assert custom_id is not None
             model_id = cost.model or model

@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 
 import click
 
-from costcalc.errors import CostcalcError
+from costcalc.errors import CostcalcError, describe
 
 __all__ = ["main"]
 
@@ -40,7 +40,7 @@ def _dump(data: Any) -> None:
 
 
 def _fail(message: str) -> NoReturn:
-    _console(stderr=True).print(f"[red]error:[/red] {message}", markup=True)
+    _console(stderr=True).print(f"[red]error:[/red] {message}", markup=True, soft_wrap=True)
     sys.exit(1)
 
 
@@ -61,7 +61,7 @@ def _report_errors(errors: Sequence[Any], label: str = "bad line") -> None:
     err = _console(stderr=True)
     for e in errors:
         cid = f" ({e.custom_id})" if e.custom_id else ""
-        err.print(f"line {e.line}{cid}: {e.reason}", markup=False, highlight=False)
+        err.print(f"line {e.line}{cid}: {e.reason}", markup=False, highlight=False, soft_wrap=True)
     if errors:
         err.print(f"{len(errors)} {label}(s)", markup=False)
 
@@ -148,7 +148,7 @@ def count(text: str, model: str, messages_file: Path | None, as_json: bool) -> N
         else:
             n = cc.count_tokens(_read_text(text), model)
     except (CostcalcError, ValueError, TypeError, LookupError) as exc:
-        _fail(str(exc))
+        _fail(describe(exc))
     _dump({"model": cc.get_model(model).id, "tokens": n}) if as_json else click.echo(n)
 
 
@@ -188,7 +188,7 @@ def price(
         )
         cost = cc.price(usage, model=model, tier=tier, at=at)
     except (CostcalcError, ValueError, LookupError) as exc:
-        _fail(str(exc).splitlines()[-1] if "validation error" in str(exc) else str(exc))
+        _fail(describe(exc))
     if as_json:
         _dump(cost.model_dump(mode="json"))
         return
@@ -239,7 +239,7 @@ def estimate(
             tier=tier,
         )
     except (CostcalcError, ValueError, TypeError, LookupError) as exc:
-        _fail(str(exc))
+        _fail(describe(exc))
     if as_json:
         _dump(est.model_dump(mode="json"))
         return

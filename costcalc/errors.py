@@ -16,6 +16,7 @@ __all__ = [
     "UnsupportedTierError",
     "UsageParseError",
     "VocabularyError",
+    "describe",
 ]
 
 
@@ -98,3 +99,15 @@ class UsageParseError(CostcalcError, ValueError):
     def __init__(self, message: str, *, path: str = "") -> None:
         self.path = path
         super().__init__(f"{path}: {message}" if path else message)
+
+
+def describe(exc: BaseException) -> str:
+    """One line saying what was wrong: for a pydantic ValidationError, its first error and field."""
+    errors = getattr(exc, "errors", None)
+    if callable(errors) and type(exc).__name__ == "ValidationError":
+        first = errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        message = str(first["msg"]).removeprefix("Value error, ")
+        return f"{where}: {message}" if where else message
+    text = str(exc)
+    return text.splitlines()[0] if text else type(exc).__name__

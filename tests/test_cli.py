@@ -1,0 +1,118 @@
+"""The command line, through its real entry point (python -m costcalc) in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+from tests.test_batch import LINES, OUTPUT
+
+EXAMPLES = Path(__file__).parents[1] / "examples"
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "costcalc", *args], capture_output=True, text=True, input=stdin, check=False
+    )
+
+
+def test_models_table_and_json() -> None:
+    table = run("models", "--provider", "anthropic")
+    assert table.returncode == 0
+    assert "claude-sonnet-4-5" in table.stdout
+    assert "gpt-4o" not in table.stdout
+    data = json.loads(run("models", "--search", "gpt-4.1", "--json").stdout)
+    assert {m["id"] for m in data} == {"gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano"}
+    assert data[0]["prices"][0]["standard"]["rates"]["input"] in {"2", "0.4", "0.1"}
+
+
+def test_count_price_estimate() -> None:
+    assert run("count", "hello world", "-m", "gpt-4o").stdout.strip() == "2"
+    assert run("count", "-m", "gpt-4", stdin="hello world").stdout.strip() == "2"
+    priced = json.loads(
+        run(
+            "price", "-m", "o4-mini", "--input", "12000", "--cached", "8000", "--output", "3000", "--json"
+        ).stdout
+    )
+    assert Decimal(priced["total"]) == Decimal("0.0198")
+    table = run("price", "-m", "o4-mini", "--input", "12000", "--cached", "8000", "--output", "3000")
+    assert "$0.0198" in table.stdout
+    est = json.loads(
+        run("estimate", "Is 97 prime?", "-m", "o4-mini", "--output-tokens", "100", "--json").stdout
+    )
+    assert est["effort"] == "medium"
+    assert est["reasoning_tokens"] == {"low": 100, "expected": 600, "high": 4000}
+    shown = run("estimate", "Is 97 prime?", "-m", "o4-mini", "--output-tokens", "100")
+    assert "ceiling" in shown.stdout
+
+
+def test_errors_go_to_stderr_with_exit_codes() -> None:
+    unknown = run("price", "-m", "gpt-7", "--input", "1")
+    assert unknown.returncode == 1
+    assert "unknown model 'gpt-7'" in unknown.stderr
+    bad_usage = run("price", "-m", "gpt-4o", "--input", "1", "--cached", "2")
+    assert bad_usage.returncode == 1
+    assert "cached_input_tokens" in bad_usage.stderr
+    wrong = run("batch")
+    assert wrong.returncode == 2
+    assert "Missing argument" in wrong.stderr
+
+
+def test_batch_on_the_bundled_example() -> None:
+    result = run("batch", str(EXAMPLES / "batch_requests.jsonl"), "--output-tokens", "300", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["requests"] == 1_200
+    assert data["errors"] == []
+    assert "rows" not in data
+    assert (
+        Decimal(data["low"]) <= Decimal(data["expected"]) <= Decimal(data["high"]) <= Decimal(data["ceiling"])
+    )
+
+
+def test_batch_with_bad_lines(tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text("\n".join(LINES) + "\n", encoding="utf-8")
+    result = run("batch", str(path), "--output-tokens", "300", "--json", "--rows")
+    assert result.returncode == 1
+    data = json.loads(result.stdout)
+    assert data["requests"] == 4
+    assert [r["line"] for r in data["rows"]] == [1, 7, 10, 13]
+    assert [e["line"] for e in data["errors"]] == [2, 3, 4, 5, 8, 9, 11, 12, 14]
+    assert "line 2: invalid JSON" in result.stderr
+    assert "line 8 (a): duplicate custom_id" in result.stderr
+    table = run("batch", str(path), "--output-tokens", "300", "--no-progress")
+    assert table.returncode == 1
+    assert "total" in table.stdout
+
+
+def test_actual_with_reconciliation(tmp_path: Path) -> None:
+    requests = tmp_path / "in.jsonl"
+    requests.write_text("\n".join(LINES) + "\n", encoding="utf-8")
+    output = tmp_path / "out.jsonl"
+    output.write_text(
+        "\n".join(json.dumps(x) if isinstance(x, dict) else x for x in OUTPUT) + "\n", encoding="utf-8"
+    )
+    result = run("actual", str(output), "--estimate", str(requests), "--output-tokens", "300", "--json")
+    assert result.returncode == 1  # one malformed line in the output file
+    data = json.loads(result.stdout)
+    assert Decimal(data["total"]) == Decimal("0.0044101")
+    assert data["reconciliation"]["not_in_output"] == ["a", "c"]
+    assert "line 3 (a): batch_expired" in result.stderr
+    assert "line 5: invalid JSON" in result.stderr
+    human = run(
+        "actual",
+        str(EXAMPLES / "batch_output.jsonl"),
+        "--estimate",
+        str(EXAMPLES / "batch_requests.jsonl"),
+        "--output-tokens",
+        "300",
+    )
+    assert human.returncode == 0
+    assert "Estimate against actual" in human.stdout
+    missing = run("actual", str(output), "--estimate", str(requests))
+    assert missing.returncode == 2
+    assert "--estimate needs --output-tokens" in missing.stderr
