@@ -58,6 +58,7 @@ if TYPE_CHECKING:
     from costcalc.pricing import MAX_TOKENS, TIERS, Cost, Rates, Tier, Usage, round_to
     from costcalc.reasoning import EFFORTS, EffortBand, NotEnoughDataError, ReasoningProfile, calibrate
     from costcalc.responses import BatchRequestError, detect_shape, price_response, usage_from_response
+    from costcalc.tables import price_table
     from costcalc.tokens.chat import count_messages
     from costcalc.tokens.images import image_tokens
     from costcalc.tokens.limits import check_context_window
@@ -96,6 +97,7 @@ _LAZY: dict[str, str] = {
     "estimate_batch": "costcalc.batch",
     "price_batch_output": "costcalc.batch",
     "reconcile": "costcalc.batch",
+    "price_table": "costcalc.tables",
     "Estimate": "costcalc.estimation",
     "estimate": "costcalc.estimation",
     "EFFORTS": "costcalc.reasoning",
@@ -174,6 +176,7 @@ __all__ = [
     "price",
     "price_batch_output",
     "price_response",
+    "price_table",
     "reconcile",
     "round_to",
     "usage_from_response",

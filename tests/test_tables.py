@@ -1,0 +1,235 @@
+"""Vectorised pricing: every row equals the scalar price(); engines agree; bad rows are reported."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import costcalc as cc
+from costcalc.testing import model_names, tiers, usages
+
+D = Decimal
+MODELS = ["gpt-4o", "o4-mini", "gpt-5.4", "claude-sonnet-4-5", "gemini-2.5-pro", "o3", "gpt-4.1", "gpt-7"]
+
+
+def scalar(usage: cc.Usage, model: str, tier: str, at: dt.date | None) -> Decimal | str:
+    try:
+        return cc.price(usage, model=model, tier=tier, at=at).total
+    except (LookupError, ValueError) as exc:
+        return type(exc).__name__
+
+
+@st.composite
+def usage_tables(draw: st.DrawFn) -> tuple[list[cc.Usage], list[str], list[str], list[dt.date]]:
+    n = draw(st.integers(1, 40))
+    rows = draw(st.lists(usages(max_input=400_000), min_size=n, max_size=n))
+    models = draw(st.lists(st.sampled_from(MODELS) | model_names(), min_size=n, max_size=n))
+    tier_list = draw(st.lists(tiers(), min_size=n, max_size=n))
+    dates = draw(st.lists(st.dates(dt.date(2025, 1, 1), dt.date(2027, 6, 1)), min_size=n, max_size=n))
+    return rows, models, tier_list, dates
+
+
+def frame(
+    rows: list[cc.Usage], models: list[str], tier_list: list[str], dates: list[dt.date]
+) -> pd.DataFrame:
+    data: dict[str, Any] = {
+        k: [getattr(u, k) for u in rows]
+        for k in (
+            "input_tokens",
+            "cached_input_tokens",
+            "cache_write_tokens",
+            "cache_write_1h_tokens",
+            "output_tokens",
+            "reasoning_tokens",
+        )
+    }
+    data.update(
+        model=models,
+        tier=tier_list,
+        timestamp=pd.to_datetime([dt.datetime.combine(d, dt.time(12)) for d in dates], utc=True),
+    )
+    return pd.DataFrame(data)
+
+
+@settings(max_examples=60)
+@given(usage_tables())
+def test_every_row_equals_the_scalar_price(
+    case: tuple[list[cc.Usage], list[str], list[str], list[dt.date]],
+) -> None:
+    rows, models, tier_list, dates = case
+    out = cc.price_table(frame(rows, models, tier_list, dates))
+    total = D(0)
+    for i, usage in enumerate(rows):
+        expected = scalar(usage, models[i], tier_list[i], dates[i])
+        got = out["cost_total"].iloc[i]
+        if isinstance(expected, str):
+            assert got is pd.NA
+            assert isinstance(out["cost_error"].iloc[i], str)
+        else:
+            assert got == expected
+            assert out["cost_error"].iloc[i] is pd.NA
+            assert out["cost_model"].iloc[i] == cc.get_model(models[i]).id
+            parts = [
+                out[c].iloc[i] for c in ("cost_input", "cost_cached_input", "cost_cache_write", "cost_output")
+            ]
+            assert sum(parts) == got
+            total += expected
+    assert out["cost_total"].dropna().sum() == total
+
+
+def test_engines_agree() -> None:
+    rng = np.random.default_rng(7)
+    n = 2_000
+    inp = rng.integers(0, 300_000, n)
+    df = pd.DataFrame(
+        {
+            "model": np.array(MODELS)[rng.integers(0, len(MODELS), n)],
+            "input_tokens": inp,
+            "cached_input_tokens": (inp * rng.random(n) * 0.6).astype(np.int64),
+            "output_tokens": rng.integers(0, 30_000, n),
+        }
+    )
+    base = cc.price_table(df, tier="standard", at="2026-11-01")
+    expected = [None if v is pd.NA else v for v in base["cost_total"]]
+    arrow = cc.price_table(pa.Table.from_pandas(df), tier="standard", at="2026-11-01")
+    assert arrow.column("cost_total").to_pylist() == expected
+    polars = cc.price_table(pl.from_pandas(df), tier="standard", at="2026-11-01")
+    assert polars["cost_total"].to_list() == expected
+    assert polars["cost_error"].to_list() == [None if v is pd.NA else v for v in base["cost_error"]]
+
+    import dask
+    import dask.dataframe as dd
+
+    from costcalc.distributed import price_dask
+
+    ddf = dd.from_pandas(df, npartitions=4)
+    with dask.config.set(scheduler="threads"):
+        threaded = price_dask(ddf, tier="standard", at="2026-11-01").compute()
+    assert [None if v is pd.NA else v for v in threaded["cost_total"]] == expected
+
+
+def test_dask_on_a_local_cluster() -> None:
+    distributed = pytest.importorskip("distributed")
+    import dask.dataframe as dd
+
+    from costcalc.distributed import price_dask
+
+    df = pd.DataFrame(
+        {"model": ["gpt-4o", "o4-mini"] * 50, "input_tokens": list(range(100)), "output_tokens": [10] * 100}
+    )
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster),
+    ):
+        out = price_dask(dd.from_pandas(df, npartitions=4), tier="batch").compute()
+    local = cc.price_table(df, tier="batch")
+    assert list(out["cost_total"]) == list(local["cost_total"])
+
+
+def test_constants_columns_and_dates() -> None:
+    table = pa.table(
+        {
+            "in": [1_000, 1_000],
+            "out": [1_000, 1_000],
+            "when": pa.array([dt.date(2025, 6, 9), dt.date(2025, 6, 10)], type=pa.date32()),
+        }
+    )
+    out = cc.price_table(
+        table, model="o3", columns={"input_tokens": "in", "output_tokens": "out", "at": "when"}
+    )
+    # o3 before and after its 2025-06-10 cut: 10 / 40 then 2 / 8 per 1M
+    assert out.column("cost_total").to_pylist() == [D("0.05"), D("0.01")]
+    unix = pa.table(
+        {
+            "input_tokens": [1_000],
+            "output_tokens": [1_000],
+            "timestamp": [int(dt.datetime(2025, 6, 9, 23, tzinfo=dt.UTC).timestamp())],
+        }
+    )
+    assert cc.price_table(unix, model="o3").column("cost_total").to_pylist() == [D("0.05")]
+    with pytest.raises(ValueError, match="no 'input_tokens' column"):
+        cc.price_table(pa.table({"output_tokens": [1]}), model="gpt-4o")
+    with pytest.raises(ValueError, match="unknown column roles"):
+        cc.price_table(table, model="o3", columns={"prompt": "in"})
+    with pytest.raises(ValueError, match="pass model="):
+        cc.price_table(pa.table({"input_tokens": [1], "output_tokens": [1]}))
+    with pytest.raises(TypeError, match="whole numbers of tokens"):
+        cc.price_table(pa.table({"input_tokens": ["1"], "output_tokens": [1]}), model="gpt-4o")
+    with pytest.raises(TypeError, match="pandas DataFrame"):
+        cc.price_table([{"input_tokens": 1}], model="gpt-4o")
+    with pytest.raises(TypeError, match="timestamps"):
+        cc.price_table(
+            pa.table({"input_tokens": [1], "output_tokens": [1], "timestamp": ["x"]}), model="gpt-4o"
+        )
+
+
+def test_bad_rows_are_reported_and_the_rest_priced() -> None:
+    df = pd.DataFrame(
+        {
+            "model": ["gpt-4o", None, "gpt-4o", "gpt-4o", "gpt-4o", "gpt-4.1", "gpt-4o", "gpt-4o"],
+            "input_tokens": [1_000, 1, -5, 10, 10.5, 1, float("nan"), 2_000_000],
+            "cached_input_tokens": [0, 0, 0, 20, 0, 0, 0, 0],
+            "output_tokens": [100, 1, 1, 1, 1, 1, 1, 1],
+            "cache_write_1h_tokens": [0, 0, 0, 0, 0, 0, 0, 0],
+            "tier": [
+                "standard",
+                "standard",
+                "standard",
+                "standard",
+                "standard",
+                "flex",
+                "standard",
+                "standard",
+            ],
+        }
+    )
+    out = cc.price_table(df)
+    errors = list(out["cost_error"])
+    assert errors[0] is pd.NA
+    assert out["cost_total"].iloc[0] == D("0.0035")  # 1,000 x 2.5 + 100 x 10 per 1M
+    assert errors[1] == "model is missing"
+    assert errors[2] == "input_tokens is negative"
+    assert errors[3] == "cached and cache-write tokens exceed input_tokens"
+    assert errors[4] == "input_tokens is not a whole number"
+    assert errors[5] == "model 'gpt-4.1' has no 'flex' tier at that date"
+    assert errors[6] == "input_tokens is missing"
+    assert errors[7] is pd.NA  # over gpt-4o's context window, but a usage record is priced as billed
+    one_hour = pd.DataFrame(
+        {
+            "model": ["gpt-4o", "claude-sonnet-4-5"],
+            "input_tokens": [100, 100],
+            "cache_write_1h_tokens": [50, 50],
+            "output_tokens": [0, 0],
+        }
+    )
+    priced = cc.price_table(one_hour)
+    assert priced["cost_error"].iloc[0] == "1-hour cache writes, but the model has no 1-hour cache-write rate"
+    assert priced["cost_total"].iloc[1] == D("0.00045")  # 50 x 3 + 50 x 6 per 1M
+
+
+def test_exact_beyond_int64_and_beyond_twelve_places() -> None:
+    huge = cc.Usage(input_tokens=cc.MAX_TOKENS, output_tokens=cc.MAX_TOKENS)
+    table = pa.table({"input_tokens": [huge.input_tokens], "output_tokens": [huge.output_tokens]})
+    assert cc.price_table(table, model="o1-pro").column("cost_total").to_pylist() == [
+        cc.price(huge, model="o1-pro").total
+    ]
+    odd = cc.default_catalog().with_discount("0.3333", models=["gpt-4o-mini"])  # 0.075 x 0.6667 = 0.0500025
+    usage = cc.Usage(input_tokens=123_457, cached_input_tokens=3, output_tokens=7)
+    out = cc.price_table(
+        pa.table({"input_tokens": [123_457], "cached_input_tokens": [3], "output_tokens": [7]}),
+        model="gpt-4o-mini",
+        catalog=odd,
+    )
+    assert out.column("cost_total").to_pylist() == [odd.price(usage, "gpt-4o-mini").total]
+    assert out.schema.field("cost_total").type.scale > 12
