@@ -399,5 +399,5 @@ def _decimal(units: np.ndarray, valid: np.ndarray, scale: int) -> pa.Array:
     validity = pa.array(valid, type=pa.bool_()).buffers()[1]
     nulls = int(n - np.count_nonzero(valid))
     return pa.Array.from_buffers(
-        kind, n, [validity if nulls else None, pa.py_buffer(words.tobytes())], null_count=nulls
+        kind, n, [validity if nulls else None, pa.py_buffer(words)], null_count=nulls
     )
