@@ -48,8 +48,9 @@ def cost_html(cost: Cost) -> str:
     return _table(rows, ["", "USD"], caption)
 
 
-def estimate_html(est: Estimate) -> str:
-    rows: list[list[Any]] = [
+def estimate_rows(est: Estimate) -> list[list[Any]]:
+    """The low / expected / high rows of an estimate, for HTML and the terminal alike."""
+    return [
         [
             "reasoning tokens",
             est.reasoning_tokens.low,
@@ -59,6 +60,10 @@ def estimate_html(est: Estimate) -> str:
         ["billed output tokens", est.output_tokens.low, est.output_tokens.expected, est.output_tokens.high],
         ["cost", usd(est.cost.low.total), usd(est.cost.expected.total), usd(est.cost.high.total)],
     ]
+
+
+def estimate_html(est: Estimate) -> str:
+    rows = estimate_rows(est)
     note = "" if est.tokens_exact else ", approximate token count"
     effort = f", effort {est.effort}" if est.effort else ""
     ceiling = usd(est.ceiling.total if est.ceiling else None)

@@ -101,6 +101,31 @@ class ModelTotals(BaseModel):
     ceiling: Decimal | None
 
 
+class _Exports:
+    """Row exports shared by the batch results (each has ``rows``)."""
+
+    rows: list[Any]
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One dict per row (Decimals kept exact)."""
+        return [row.model_dump() for row in self.rows]
+
+    def to_pandas(self) -> Any:
+        """A pandas DataFrame of the rows (``pip install "costcalc[notebook]"``)."""
+        return _frame(self.to_records())
+
+
+class _BadLines:
+    """``raise_for_errors`` for results that keep bad lines in ``errors``."""
+
+    errors: list[LineError]
+
+    def raise_for_errors(self) -> None:
+        """Raise :class:`BatchFileError` listing every bad line, if there is any."""
+        if self.errors:
+            raise BatchFileError(list(self.errors))
+
+
 class _Totals:
     """Exact running sums; a ceiling stays known only while every request has one."""
 
@@ -138,7 +163,7 @@ class _Totals:
         )
 
 
-class BatchEstimate(BaseModel):
+class BatchEstimate(_Exports, _BadLines, BaseModel):
     """The estimate of a Batch input file: totals, per model, per request, and the bad lines.
 
     ``low``/``expected``/``high`` sum the requests' ranges; ``ceiling`` sums their worst cases
@@ -158,19 +183,6 @@ class BatchEstimate(BaseModel):
     rows: list[RequestEstimate]
     errors: list[LineError]
     tokens_exact: bool
-
-    def raise_for_errors(self) -> None:
-        """Raise :class:`BatchFileError` listing every bad line, if there is any."""
-        if self.errors:
-            raise BatchFileError(list(self.errors))
-
-    def to_records(self) -> list[dict[str, Any]]:
-        """One dict per request (Decimals kept exact)."""
-        return [row.model_dump() for row in self.rows]
-
-    def to_pandas(self) -> Any:
-        """A pandas DataFrame of the requests (``pip install "costcalc[notebook]"``)."""
-        return _frame(self.to_records())
 
     def plot(self, ax: Any = None) -> Any:
         """A histogram of the expected cost per request, with the low-high span (matplotlib)."""
@@ -204,7 +216,7 @@ class RequestActual(BaseModel):
     cost: Decimal
 
 
-class BatchCost(BaseModel):
+class BatchCost(_Exports, _BadLines, BaseModel):
     """The actual cost of a finished Batch job's output file; failed requests are listed apart."""
 
     model_config = ConfigDict(frozen=True)
@@ -218,17 +230,6 @@ class BatchCost(BaseModel):
     rows: list[RequestActual]
     failed: list[LineError]
     errors: list[LineError]
-
-    def raise_for_errors(self) -> None:
-        """Raise :class:`BatchFileError` for malformed lines (failed requests are not errors)."""
-        if self.errors:
-            raise BatchFileError(list(self.errors))
-
-    def to_records(self) -> list[dict[str, Any]]:
-        return [row.model_dump() for row in self.rows]
-
-    def to_pandas(self) -> Any:
-        return _frame(self.to_records())
 
     def plot(self, ax: Any = None) -> Any:
         from costcalc._display import plot_costs
@@ -664,7 +665,7 @@ class ReconciledRequest(BaseModel):
     position: Literal["below", "within", "above"]  # the actual against the low-high range
 
 
-class Reconciliation(BaseModel):
+class Reconciliation(_Exports, BaseModel):
     """An estimate against the actual costs, by ``custom_id``."""
 
     model_config = ConfigDict(frozen=True)
@@ -680,12 +681,6 @@ class Reconciliation(BaseModel):
     above_ceiling: list[str]
     not_in_output: list[str]
     not_in_estimate: list[str]
-
-    def to_records(self) -> list[dict[str, Any]]:
-        return [row.model_dump() for row in self.rows]
-
-    def to_pandas(self) -> Any:
-        return _frame(self.to_records())
 
     def _repr_html_(self) -> str:
         from costcalc._display import reconciliation_html

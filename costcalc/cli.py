@@ -243,16 +243,9 @@ def estimate(
     if as_json:
         _dump(est.model_dump(mode="json"))
         return
-    rows: list[list[Any]] = [
-        [
-            "reasoning tokens",
-            est.reasoning_tokens.low,
-            est.reasoning_tokens.expected,
-            est.reasoning_tokens.high,
-        ],
-        ["billed output tokens", est.output_tokens.low, est.output_tokens.expected, est.output_tokens.high],
-        ["cost", _usd(est.cost.low.total), _usd(est.cost.expected.total), _usd(est.cost.high.total)],
-    ]
+    from costcalc._display import estimate_rows
+
+    rows = estimate_rows(est)
     effort_note = f", effort {est.effort}" if est.effort else ""
     _console().print(
         _table(

@@ -312,7 +312,6 @@ def compute_cost(
     """
     r_in, r_cached, r_write, r_out = per_token or rates.per_token()
     mul = EXACT.multiply
-    add = EXACT.add
     uncached = usage.input_tokens - usage.cached_input_tokens - usage.cache_write_tokens
     cached = usage.cached_input_tokens
     written = usage.cache_write_tokens
@@ -323,6 +322,19 @@ def compute_cost(
     c_cached = tidy(mul(r_cached, cached)) if cached else ZERO
     c_write = tidy(mul(r_write, written)) if written else ZERO
     c_out = tidy(mul(r_out, out)) if out else ZERO
+    return _cost_of(c_in, c_cached, c_write, c_out, model, tier, rates)
+
+
+def _cost_of(
+    c_in: Decimal,
+    c_cached: Decimal,
+    c_write: Decimal,
+    c_out: Decimal,
+    model: str | None,
+    tier: str | None,
+    rates: Rates,
+) -> Cost:
+    add = EXACT.add
     return _new_cost(
         {
             "input": c_in,
@@ -370,17 +382,4 @@ def _compute_with_extras(
     if audio_out:
         c_out = add(c_out, mul(rate(rates.audio_output, "audio output", audio_out), audio_out))
     c_cached = mul(r_cached, usage.cached_input_tokens)
-    c_in, c_cached, c_write, c_out = tidy(c_in), tidy(c_cached), tidy(c_write), tidy(c_out)
-    return _new_cost(
-        {
-            "input": c_in,
-            "cached_input": c_cached,
-            "cache_write": c_write,
-            "output": c_out,
-            "total": tidy(add(add(c_in, c_cached), add(c_write, c_out))),
-            "currency": "USD",
-            "model": model,
-            "tier": tier,
-            "rates": rates,
-        }
-    )
+    return _cost_of(tidy(c_in), tidy(c_cached), tidy(c_write), tidy(c_out), model, tier, rates)
