@@ -338,3 +338,39 @@ def test_context_window() -> None:
     with pytest.raises(ValueError, match="whole number"):
         cc.check_context_window("gpt-4.1", -1)
     cc.check_context_window("gpt-6-cyber", 10**9)  # no published limits: nothing to check
+
+
+def test_image_size_readers_for_each_format_and_garbage() -> None:
+    from costcalc.tokens.images import image_size, image_size_from_data_url
+
+    # WebP lossless (VP8L): 14-bit width-1 and height-1 after the 0x2F signature byte.
+    bits = (640 - 1) | ((480 - 1) << 14)
+    vp8l = (
+        b"RIFF"
+        + struct.pack("<I", 30)
+        + b"WEBPVP8L"
+        + struct.pack("<I", 5)
+        + b"\x2f"
+        + bits.to_bytes(4, "little")
+    )
+    assert image_size(vp8l) == (640, 480)
+    # WebP lossy (VP8 ): frame tag, start code 9d 01 2a, then 14-bit width and height.
+    vp8 = (
+        b"RIFF"
+        + struct.pack("<I", 30)
+        + b"WEBPVP8 "
+        + struct.pack("<I", 10)
+        + b"\x00\x00\x00"
+        + b"\x9d\x01\x2a"
+        + struct.pack("<HH", 320, 200)
+    )
+    assert image_size(vp8) == (320, 200)
+    # JPEG with a fill byte and a restart-style marker before the frame header.
+    sof = b"\xff\xc2" + struct.pack(">HBHHB", 11, 8, 90, 160, 1) + b"\x01\x11\x00"
+    assert image_size(b"\xff\xd8\xff\xff\xd0" + sof) == (160, 90)
+    assert image_size(b"\xff\xd8\x00\x00garbage") is None  # not a marker where one must be
+    assert image_size(b"GIF89a\x00\x00\x00\x00") is None  # zero size
+    assert image_size(b"plain text, not an image") is None
+    assert image_size_from_data_url("https://example.com/x.png") is None
+    assert image_size_from_data_url("data:image/png,rawbytes") is None  # not base64
+    assert image_size_from_data_url("data:image/png;base64,!!!") is None
