@@ -229,11 +229,13 @@ def plot_costs(
         _, ax = plt.subplots(figsize=(7, 3.5))
     # float ok: plotting only; the amounts themselves stay Decimal everywhere else.
     values = [float(v) * 1000 for v in expected]  # float ok
-    ax.hist(values, bins=min(60, max(5, len(values) // 20)), color="#4C72B0", alpha=0.85, label="expected")
+    bins = min(60, max(5, len(values) // 20))
+    ax.hist(values, bins=bins, color="#4C72B0", alpha=0.85, label="expected")
     if high is not None:
+        highs = [float(v) * 1000 for v in high]  # float ok
         ax.hist(
-            [float(v) * 1000 for v in high],
-            bins=min(60, max(5, len(values) // 20)),  # float ok
+            highs,
+            bins=bins,
             color="#DD8452",
             alpha=0.45,
             label="high",
