@@ -205,3 +205,20 @@ def test_count_many_in_threads_matches_one_by_one() -> None:
     assert cc.count_tokens_many(texts, "gpt-4o", num_threads=1) == expected
     with pytest.raises(ValueError, match="at least 1"):
         cc.count_tokens_many(texts, "gpt-4o", num_threads=0)
+
+
+def test_count_many_in_worker_processes() -> None:
+    from costcalc.tokens.text import _pools, close_process_pool
+
+    texts = [f"process text {i} " * (60 + i % 5) for i in range(300)]
+    assert sum(map(len, texts)) > 200_000
+    expected = [cc.count_tokens(t, "gpt-4") for t in texts]
+    try:
+        assert cc.count_tokens_many(texts, "gpt-4", processes=2) == expected
+        assert cc.count_tokens_many(texts, "gpt-4", processes=2) == expected  # the warm pool again
+        assert list(_pools) == [("cl100k_base", 2)]
+    finally:
+        close_process_pool()
+    assert not _pools
+    with pytest.raises(ValueError, match="processes must be at least 1"):
+        cc.count_tokens_many(texts, "gpt-4", processes=0)
