@@ -22,7 +22,7 @@ from costcalc.catalog import Catalog, default_catalog
 from costcalc.errors import CostcalcError, describe
 from costcalc.estimation import _band
 from costcalc.pricing import Usage
-from costcalc.responses import BatchRequestError, usage_from_response
+from costcalc.responses import BatchRequestError
 from costcalc.tokens.chat import count_messages
 from costcalc.tokens.limits import check_context_window
 from costcalc.tokens.text import encoding_for
@@ -286,6 +286,28 @@ class _SkipLineError(Exception):
     """A line to record as an error (the message is the reason)."""
 
 
+def _records(
+    source: Source, progress: bool | None, description: str, errors: list[LineError]
+) -> Iterator[tuple[int, Mapping[str, Any]]]:
+    """(line number, JSON object) for each non-blank line; unparsable lines go to ``errors``."""
+    loads = _loads()
+    with _progress(progress, _size_of(source), description) as bar:
+        for number, raw in _lines(source):
+            bar.advance(len(raw) if isinstance(raw, str | bytes) else 1)
+            try:
+                data = _parse_line(raw, loads)
+            except _SkipLineError as exc:
+                errors.append(LineError(line=number, custom_id=None, reason=str(exc)))
+                continue
+            if data is not None:
+                yield number, data
+
+
+def _custom_id(data: Mapping[str, Any]) -> str | None:
+    cid = data.get("custom_id")
+    return cid if isinstance(cid, str) else None
+
+
 def _parse_line(
     raw: str | bytes | Mapping[str, Any], loads: Callable[[str | bytes], Any]
 ) -> Mapping[str, Any] | None:
@@ -326,51 +348,41 @@ def estimate_batch(
     Embeddings and Completions bodies are counted exactly.
     """
     cat = catalog or default_catalog()
-    loads = _loads()
     totals = _Totals()
     per_model: dict[str, _Totals] = {}
     rows: list[RequestEstimate] = []
     errors: list[LineError] = []
     seen: dict[str, int] = {}
     exact = True
-    with _progress(progress, _size_of(source), "estimating") as bar:
-        for number, raw in _lines(source):
-            bar.advance(len(raw) if isinstance(raw, str | bytes) else 1)
-            custom_id: str | None = None
-            try:
-                data = _parse_line(raw, loads)
-                if data is None:
-                    continue
-                cid = data.get("custom_id")
-                custom_id = cid if isinstance(cid, str) else None
-                row, approximate = _estimate_line(
-                    number, data, output_tokens, tier, reasoning_effort, at, cat
+    for number, data in _records(source, progress, "estimating", errors):
+        custom_id = _custom_id(data)
+        try:
+            row, approximate = _estimate_line(number, data, output_tokens, tier, reasoning_effort, at, cat)
+        except _SkipLineError as exc:
+            errors.append(LineError(line=number, custom_id=custom_id, reason=str(exc)))
+            continue
+        except (ValueError, LookupError, TypeError) as exc:
+            errors.append(LineError(line=number, custom_id=custom_id, reason=describe(exc)))
+            continue
+        first = seen.get(row.custom_id)
+        if first is not None:
+            errors.append(
+                LineError(
+                    line=number,
+                    custom_id=row.custom_id,
+                    reason=f"duplicate custom_id {row.custom_id!r} (first on line {first})",
                 )
-            except _SkipLineError as exc:
-                errors.append(LineError(line=number, custom_id=custom_id, reason=str(exc)))
-                continue
-            except (ValueError, LookupError, TypeError) as exc:
-                errors.append(LineError(line=number, custom_id=custom_id, reason=describe(exc)))
-                continue
-            first = seen.get(row.custom_id)
-            if first is not None:
-                errors.append(
-                    LineError(
-                        line=number,
-                        custom_id=row.custom_id,
-                        reason=f"duplicate custom_id {row.custom_id!r} (first on line {first})",
-                    )
-                )
-                continue
-            seen[row.custom_id] = number
-            exact = exact and not approximate
-            billed = row.visible_output_tokens
-            totals.add(row.input_tokens, billed, row.low, row.expected, row.high, row.ceiling)
-            per_model.setdefault(row.model, _Totals()).add(
-                row.input_tokens, billed, row.low, row.expected, row.high, row.ceiling
             )
-            if keep_rows:
-                rows.append(row)
+            continue
+        seen[row.custom_id] = number
+        exact = exact and not approximate
+        for sums in (totals, per_model.setdefault(row.model, _Totals())):
+            sums.add(
+                row.input_tokens, row.visible_output_tokens, row.low, row.expected, row.high, row.ceiling
+            )
+        if keep_rows:
+            rows.append(row)
+    errors.sort(key=lambda e: e.line)
     result = BatchEstimate(
         tier=tier,
         requests=totals.requests,
@@ -560,65 +572,43 @@ def price_batch_output(
     ``failed`` with their ``custom_id``, never priced as zero; malformed lines go to ``errors``.
     ``at`` overrides each response's own creation time.
     """
-    from costcalc.responses import _batch_body
+    from costcalc.responses import _usage_and_cost
 
     cat = catalog or default_catalog()
-    loads = _loads()
     totals = _Totals()
     per_model: dict[str, _Totals] = {}
     rows: list[RequestActual] = []
     failed: list[LineError] = []
     errors: list[LineError] = []
-    with _progress(progress, _size_of(source), "pricing") as bar:
-        for number, raw in _lines(source):
-            bar.advance(len(raw) if isinstance(raw, str | bytes) else 1)
-            custom_id: str | None = None
-            try:
-                data = _parse_line(raw, loads)
-                if data is None:
-                    continue
-                cid = data.get("custom_id")
-                custom_id = cid if isinstance(cid, str) else None
-                if custom_id is None:
-                    raise _SkipLineError("missing custom_id")
-                usage = usage_from_response(data, shape="openai.batch")
-                body, _ = _batch_body(data)
-                model = body.get("model")
-                if not isinstance(model, str):
-                    raise _SkipLineError("response.body.model is missing")
-                when = at
-                if when is None and isinstance(body.get("created"), int):
-                    when = dt.datetime.fromtimestamp(body["created"], dt.UTC)
-                cost = cat.price(usage, model, tier="batch", at=when)
-            except BatchRequestError as exc:
-                failed.append(LineError(line=number, custom_id=custom_id, reason=_failure(exc)))
-                continue
-            except _SkipLineError as exc:
-                errors.append(LineError(line=number, custom_id=custom_id, reason=str(exc)))
-                continue
-            except (ValueError, LookupError, TypeError, OverflowError, OSError) as exc:
-                errors.append(LineError(line=number, custom_id=custom_id, reason=describe(exc)))
-                continue
-            assert custom_id is not None
-            model_id = cost.model or model
-            totals.add(
-                usage.input_tokens, usage.output_tokens, cost.total, cost.total, cost.total, cost.total
+    for number, data in _records(source, progress, "pricing", errors):
+        custom_id = _custom_id(data)
+        if custom_id is None:
+            errors.append(LineError(line=number, custom_id=None, reason="missing custom_id"))
+            continue
+        try:
+            usage, cost = _usage_and_cost(data, shape="openai.batch", at=at, catalog=cat)
+        except BatchRequestError as exc:
+            failed.append(LineError(line=number, custom_id=custom_id, reason=_failure(exc)))
+            continue
+        except (ValueError, LookupError, TypeError, OverflowError, OSError) as exc:
+            errors.append(LineError(line=number, custom_id=custom_id, reason=describe(exc)))
+            continue
+        model_id = cost.model or ""
+        for sums in (totals, per_model.setdefault(model_id, _Totals())):
+            sums.add(usage.input_tokens, usage.output_tokens, cost.total, cost.total, cost.total, cost.total)
+        rows.append(
+            RequestActual.model_construct(
+                line=number,
+                custom_id=custom_id,
+                model=model_id,
+                input_tokens=usage.input_tokens,
+                cached_input_tokens=usage.cached_input_tokens,
+                output_tokens=usage.output_tokens,
+                reasoning_tokens=usage.reasoning_tokens,
+                cost=cost.total,
             )
-            per_model.setdefault(model_id, _Totals()).add(
-                usage.input_tokens, usage.output_tokens, cost.total, cost.total, cost.total, cost.total
-            )
-            rows.append(
-                RequestActual.model_construct(
-                    line=number,
-                    custom_id=custom_id,
-                    model=model_id,
-                    input_tokens=usage.input_tokens,
-                    cached_input_tokens=usage.cached_input_tokens,
-                    output_tokens=usage.output_tokens,
-                    reasoning_tokens=usage.reasoning_tokens,
-                    cost=cost.total,
-                )
-            )
+        )
+    errors.sort(key=lambda e: e.line)
     result = BatchCost(
         tier="batch",
         requests=totals.requests,

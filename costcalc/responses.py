@@ -378,6 +378,18 @@ def price_response(
     ``batch`` tier) and its creation time (``created``/``created_at``; otherwise today). A tier
     the catalog does not have for the model raises, rather than pricing it as standard.
     """
+    return _usage_and_cost(payload, model=model, tier=tier, at=at, shape=shape, catalog=catalog)[1]
+
+
+def _usage_and_cost(
+    payload: Any,
+    *,
+    model: str | None = None,
+    tier: str | None = None,
+    at: dt.date | dt.datetime | str | None = None,
+    shape: Shape | None = None,
+    catalog: Catalog | None = None,
+) -> tuple[Usage, Cost]:
     data = _plain(payload)
     kind = shape or _detect(data)
     usage = usage_from_response(data, shape=kind)
@@ -385,9 +397,10 @@ def price_response(
     if kind == "openai.batch":
         body, _ = _batch_body(data)
     name = model or _model_of(body, kind)
-    return (catalog or default_catalog()).price(
+    cost = (catalog or default_catalog()).price(
         usage, name, tier=tier or _tier_of(body, kind), at=at if at is not None else _time_of(body)
     )
+    return usage, cost
 
 
 def _model_of(body: Mapping[str, Any], kind: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from decimal import Decimal
@@ -295,3 +296,25 @@ def test_records_pandas_html_and_plot(batch_file: Path) -> None:
     cost = cc.price(cc.Usage(input_tokens=10, output_tokens=5), model="gpt-4o")
     assert "$0.000075" in cost._repr_html_()
     assert "ceiling" in cc.estimate("hi", "o4-mini", output_tokens=10)._repr_html_()
+
+
+def test_output_lines_are_priced_at_their_own_creation_time() -> None:
+    # A Responses body dates itself with created_at. o3's batch rates exist only from its
+    # 2025-06-10 price cut, so a response created before it cannot be priced at the batch tier.
+    def responses_body(created_at: int) -> dict[str, Any]:
+        return {
+            "object": "response",
+            "created_at": created_at,
+            "model": "o3",
+            "usage": {"input_tokens": 1_000, "output_tokens": 1_000},
+        }
+
+    before = int(dt.datetime(2025, 6, 1, tzinfo=dt.UTC).timestamp())
+    after = int(dt.datetime(2025, 7, 1, tzinfo=dt.UTC).timestamp())
+    actual = cc.price_batch_output(
+        [out_line("old", responses_body(before)), out_line("new", responses_body(after))]
+    )
+    assert [r.custom_id for r in actual.rows] == ["new"]
+    assert actual.rows[0].cost == D("0.005")  # batch 1 / 4 per 1M
+    assert actual.errors[0].custom_id == "old"
+    assert "no 'batch' tier at that date" in actual.errors[0].reason
