@@ -9,10 +9,20 @@ only in :func:`quantize`, with the rounding mode named by the caller.
 from __future__ import annotations
 
 import decimal
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Final
 
-__all__ = ["EXACT", "ROUNDING_MODES", "ZERO", "parse_decimal", "per_token", "quantize", "tidy"]
+__all__ = [
+    "EXACT",
+    "ROUNDING_MODES",
+    "ZERO",
+    "decimal_field",
+    "parse_decimal",
+    "per_token",
+    "quantize",
+    "tidy",
+]
 
 EXACT: Final = decimal.Context(
     prec=200,
@@ -71,6 +81,22 @@ def parse_decimal(value: object, what: str) -> Decimal:
     if not result.is_finite():
         raise ValueError(f"{what}: {value!r} is not a finite number")
     return result
+
+
+def decimal_field(what: str, *, non_negative: bool = False) -> Callable[[object], Decimal]:
+    """A pydantic before-validator: :func:`parse_decimal`, its refusals as ValueErrors (which
+    pydantic reports as validation errors; TypeErrors it would not), optionally refusing < 0."""
+
+    def validate(value: object) -> Decimal:
+        try:
+            result = parse_decimal(value, what)
+        except TypeError as exc:
+            raise ValueError(str(exc)) from None
+        if non_negative and result < 0:
+            raise ValueError(f"a {what} cannot be negative, got {result}")
+        return result
+
+    return validate
 
 
 def per_token(rate_per_million: Decimal) -> Decimal:

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Final, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from costcalc._money import EXACT, ZERO, parse_decimal, per_token, quantize, tidy
+from costcalc._money import EXACT, ZERO, decimal_field, parse_decimal, per_token, quantize, tidy
 from costcalc.errors import UnpricedUsageError
 
 __all__ = ["MAX_TOKENS", "TIERS", "Cost", "Rates", "Tier", "Usage"]
@@ -30,27 +30,8 @@ TokenCount = Annotated[
 ]
 
 
-def _money_field(value: object) -> Decimal:
-    try:
-        return parse_decimal(value, "amount")
-    except TypeError as exc:  # pydantic reports ValueErrors as validation errors, not TypeErrors
-        raise ValueError(str(exc)) from None
-
-
-Money = Annotated[Decimal, BeforeValidator(_money_field)]
-
-
-def _rate_field(value: object) -> Decimal:
-    try:
-        result = parse_decimal(value, "rate")
-    except TypeError as exc:  # pydantic reports ValueErrors as validation errors, not TypeErrors
-        raise ValueError(str(exc)) from None
-    if result < 0:
-        raise ValueError(f"a rate cannot be negative, got {result}")
-    return result
-
-
-RatePerMillion = Annotated[Decimal, BeforeValidator(_rate_field)]
+Money = Annotated[Decimal, BeforeValidator(decimal_field("amount"))]
+RatePerMillion = Annotated[Decimal, BeforeValidator(decimal_field("rate", non_negative=True))]
 
 
 class Usage(BaseModel):

@@ -20,7 +20,7 @@ from typing import Annotated, Any, Final
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from costcalc._money import parse_decimal
+from costcalc._money import decimal_field
 from costcalc.pricing import Usage
 
 __all__ = [
@@ -36,17 +36,7 @@ __all__ = [
 EFFORTS: Final = ("none", "minimal", "low", "medium", "high", "xhigh")
 
 
-def _multiplier(value: object) -> Decimal:
-    try:
-        result = parse_decimal(value, "multiplier")
-    except TypeError as exc:  # pydantic reports ValueErrors as validation errors
-        raise ValueError(str(exc)) from None
-    if result < 0:
-        raise ValueError(f"a multiplier cannot be negative, got {result}")
-    return result
-
-
-Multiplier = Annotated[Decimal, BeforeValidator(_multiplier)]
+Multiplier = Annotated[Decimal, BeforeValidator(decimal_field("multiplier", non_negative=True))]
 
 
 class NotEnoughDataError(ValueError):
