@@ -20,8 +20,7 @@ from pydantic import BaseModel, ConfigDict
 from costcalc._money import EXACT, ZERO, tidy
 from costcalc.catalog import Catalog, default_catalog
 from costcalc.errors import CostcalcError, describe
-from costcalc.estimation import _band
-from costcalc.pricing import Usage
+from costcalc.estimation import _NO_REASONING, _band, priced_range
 from costcalc.responses import BatchRequestError
 from costcalc.tokens.chat import count_messages
 from costcalc.tokens.limits import check_context_window
@@ -475,7 +474,7 @@ def _estimate_line(
 
     if url == "/v1/embeddings":
         visible = 0
-        band_low = band_exp = band_high = 0
+        band = _NO_REASONING
         effort = None
         cap_used = None
     else:
@@ -486,26 +485,12 @@ def _estimate_line(
         cap_used = cap if cap is not None else info.max_output_tokens
         if cap_used is not None:
             visible = min(visible, cap_used)
-        band_low, band_exp, band_high = band.reasoning_tokens(visible)
     check_context_window(info, input_tokens, cap if cap is not None else visible)
-
-    def cost(reasoning: int) -> Decimal:
-        total = visible + reasoning
-        if cap_used is not None:
-            total = min(total, cap_used)
-        usage = Usage(input_tokens=input_tokens, output_tokens=total, reasoning_tokens=min(reasoning, total))
-        return cat.price(usage, info.id, tier=tier, at=at).total
-
-    ceiling = None
-    if url == "/v1/embeddings":
-        ceiling = cost(0)
-    elif cap_used is not None:
-        ceiling = cat.price(
-            Usage(input_tokens=input_tokens, output_tokens=cap_used), info.id, tier=tier, at=at
-        ).total
-    low = cost(band_low)
-    expected = cost(band_exp) if band_exp != band_low else low
-    high = cost(band_high) if band_high != band_exp else expected
+    _, _, (low, expected, high), worst = priced_range(
+        cat, info.id, input_tokens, 0, visible, band, cap_used, tier, at
+    )
+    # An embedding bills its input only: its one cost is its own ceiling.
+    ceiling = low if url == "/v1/embeddings" else worst
     row = RequestEstimate.model_construct(
         line=number,
         custom_id=custom_id,
@@ -515,10 +500,10 @@ def _estimate_line(
         visible_output_tokens=visible,
         output_cap=cap_used,
         effort=effort,
-        low=low,
-        expected=expected,
-        high=high,
-        ceiling=ceiling,
+        low=low.total,
+        expected=expected.total,
+        high=high.total,
+        ceiling=None if ceiling is None else ceiling.total,
     )
     return row, not info.tokenizer_exact
 

@@ -117,30 +117,9 @@ def estimate(
     if cap is not None and output_tokens > cap:
         raise ValueError(f"output_tokens ({output_tokens}) exceed the output cap of {cap}")
 
-    reasoning = band.reasoning_tokens(output_tokens)
-    usages = []
-    billed_out = []
-    billed_reasoning = []
-    for r in reasoning:
-        total = output_tokens + r
-        if cap is not None:
-            total = min(total, cap)
-        r_billed = min(r, total)  # the model reasons first: a cap cuts the visible answer, then reasoning
-        billed_out.append(total)
-        billed_reasoning.append(r_billed)
-        usages.append(
-            Usage(
-                input_tokens=input_tokens,
-                cached_input_tokens=cached_input_tokens,
-                output_tokens=total,
-                reasoning_tokens=r_billed,
-            )
-        )
-    costs = [cat.price(u, info.id, tier=tier, at=at) for u in usages]
-    ceiling = None
-    if cap is not None:
-        worst = Usage(input_tokens=input_tokens, cached_input_tokens=cached_input_tokens, output_tokens=cap)
-        ceiling = cat.price(worst, info.id, tier=tier, at=at)
+    billed_reasoning, billed_out, costs, ceiling = priced_range(
+        cat, info.id, input_tokens, cached_input_tokens, output_tokens, band, cap, tier, at
+    )
     return Estimate(
         model=info.id,
         tier=tier,
@@ -157,6 +136,48 @@ def estimate(
         output_cap=cap,
         tokens_exact=info.tokenizer_exact,
         evidence=evidence,
+    )
+
+
+def priced_range(
+    cat: Catalog,
+    model_id: str,
+    input_tokens: int,
+    cached_input_tokens: int,
+    visible: int,
+    band: EffortBand,
+    cap: int | None,
+    tier: str,
+    at: dt.date | dt.datetime | str | None,
+) -> tuple[tuple[int, int, int], tuple[int, int, int], tuple[Cost, Cost, Cost], Cost | None]:
+    """Billed reasoning, billed output and cost at each end of ``band``, and the ceiling.
+
+    The cap includes reasoning: the model reasons first, so a cap cuts the visible answer, then
+    the reasoning. The ceiling is the prompt plus the whole cap billed as output (None: no cap).
+    """
+    reasoning = band.reasoning_tokens(visible)
+    done: dict[int, tuple[int, int, Cost]] = {}
+    for r in reasoning:
+        if r not in done:
+            total = visible + r if cap is None else min(visible + r, cap)
+            billed = min(r, total)
+            usage = Usage(
+                input_tokens=input_tokens,
+                cached_input_tokens=cached_input_tokens,
+                output_tokens=total,
+                reasoning_tokens=billed,
+            )
+            done[r] = (billed, total, cat.price(usage, model_id, tier=tier, at=at))
+    ends = [done[r] for r in reasoning]
+    ceiling = None
+    if cap is not None:
+        worst = Usage(input_tokens=input_tokens, cached_input_tokens=cached_input_tokens, output_tokens=cap)
+        ceiling = cat.price(worst, model_id, tier=tier, at=at)
+    return (
+        (ends[0][0], ends[1][0], ends[2][0]),
+        (ends[0][1], ends[1][1], ends[2][1]),
+        (ends[0][2], ends[1][2], ends[2][2]),
+        ceiling,
     )
 
 
