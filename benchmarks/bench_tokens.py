@@ -10,14 +10,11 @@ temporary tiktoken cache from the verified offline copies so that no peer touche
 
 from __future__ import annotations
 
-import base64
 import os
 import platform
-import struct
 import sys
 import tempfile
 import time
-import zlib
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import costcalc as cc
 from costcalc.tokens.vocab import get_encoding
 from tests.conftest import seed_tiktoken_cache
+from tests.test_chat import data_url, png
 
 _cache = tempfile.mkdtemp(prefix="tiktoken-cache-")
 seed_tiktoken_cache(Path(_cache))
@@ -180,7 +178,7 @@ def main() -> None:
 
 def _coverage(tokencost: Any, litellm: Any) -> list[list[str]]:
     """Which inputs each library counts (a number) or fails on (the exception's name)."""
-    image = _png_data_url(512, 512)
+    image = data_url("image/png", png(512, 512))
     cases: list[tuple[str, str, list[dict[str, Any]]]] = [
         ("gpt-4.1, text message", "gpt-4.1", [{"role": "user", "content": "Summarise: " + prompt(40)}]),
         ("gpt-5-mini, text message", "gpt-5-mini", [{"role": "user", "content": "Hello there"}]),
@@ -240,14 +238,6 @@ def _best(fn: Any, repeat: int = 5) -> float:
         fn()
         times.append(time.perf_counter() - start)
     return min(times)
-
-
-def _png_data_url(width: int, height: int) -> str:
-    """A data URL whose PNG header says ``width`` x ``height`` (enough for any size reader)."""
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    chunk = b"IHDR" + ihdr
-    data = b"\x89PNG\r\n\x1a\n" + struct.pack(">I", len(ihdr)) + chunk + struct.pack(">I", zlib.crc32(chunk))
-    return "data:image/png;base64," + base64.b64encode(data).decode()
 
 
 def _version(name: str) -> str:
