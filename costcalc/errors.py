@@ -10,6 +10,8 @@ __all__ = [
     "ContextWindowExceededError",
     "CostcalcError",
     "ImageSizeUnknownError",
+    "InvalidInputError",
+    "InvalidRequestError",
     "NoPriceError",
     "UnknownModelError",
     "UnpricedUsageError",
@@ -22,6 +24,23 @@ __all__ = [
 
 class CostcalcError(Exception):
     """Base class of every error raised by costcalc."""
+
+
+class InvalidInputError(CostcalcError, ValueError, TypeError):
+    """An argument or input value that costcalc cannot use. ``field`` names it.
+
+    It is both a ``ValueError`` and a ``TypeError``, so ``except`` clauses written for either
+    builtin still catch it.
+    """
+
+    def __init__(self, message: str, *, field: str = "") -> None:
+        self.field = field
+        super().__init__(f"{field}: {message}" if field else message)
+
+
+class InvalidRequestError(InvalidInputError):
+    """A prompt, message list, tool definition or request body that cannot be counted as billed;
+    ``field`` is the path of the bad value (``messages[2].content[0].image_url``)."""
 
 
 class UnknownModelError(CostcalcError, LookupError):
