@@ -42,11 +42,15 @@ if TYPE_CHECKING:
         price,
     )
     from costcalc.errors import (
+        AmbiguousModelError,
         ApproximateTokenCountWarning,
+        BatchRequestError,
         CatalogError,
         ContextWindowExceededError,
         CostcalcError,
         ImageSizeUnknownError,
+        InvalidInputError,
+        InvalidRequestError,
         NoPriceError,
         UnknownModelError,
         UnpricedUsageError,
@@ -55,14 +59,15 @@ if TYPE_CHECKING:
         VocabularyError,
     )
     from costcalc.estimation import Band, Estimate, estimate
-    from costcalc.pricing import MAX_TOKENS, TIERS, Cost, Rates, Tier, Usage, round_to
+    from costcalc.pricing import MAX_TOKENS, TIERS, Cost, Line, Rates, Tier, Unpriced, Usage, round_to
     from costcalc.reasoning import EFFORTS, EffortBand, NotEnoughDataError, ReasoningProfile, calibrate
-    from costcalc.responses import BatchRequestError, detect_shape, price_response, usage_from_response
+    from costcalc.responses import detect_shape, price_response, read_response, usage_from_response
     from costcalc.tables import price_table
     from costcalc.tokens.chat import count_messages
     from costcalc.tokens.images import image_tokens
     from costcalc.tokens.limits import check_context_window
     from costcalc.tokens.text import count_tokens, count_tokens_many
+    from costcalc.units import UNITS
 
     __version__: str
 
@@ -87,7 +92,14 @@ _LAZY: dict[str, str] = {
     "VocabularyError": "costcalc.errors",
     "UnpricedUsageError": "costcalc.errors",
     "UsageParseError": "costcalc.errors",
-    "BatchRequestError": "costcalc.responses",
+    "BatchRequestError": "costcalc.errors",
+    "AmbiguousModelError": "costcalc.errors",
+    "InvalidInputError": "costcalc.errors",
+    "InvalidRequestError": "costcalc.errors",
+    "Line": "costcalc.pricing",
+    "Unpriced": "costcalc.pricing",
+    "read_response": "costcalc.responses",
+    "UNITS": "costcalc.units",
     "Band": "costcalc.estimation",
     "BatchCost": "costcalc.batch",
     "BatchEstimate": "costcalc.batch",
@@ -128,6 +140,8 @@ __all__ = [
     "EFFORTS",
     "MAX_TOKENS",
     "TIERS",
+    "UNITS",
+    "AmbiguousModelError",
     "ApproximateTokenCountWarning",
     "Band",
     "BatchCost",
@@ -144,6 +158,9 @@ __all__ = [
     "Estimate",
     "ImageSizeUnknownError",
     "ImageSpec",
+    "InvalidInputError",
+    "InvalidRequestError",
+    "Line",
     "LineError",
     "ModelInfo",
     "NoPriceError",
@@ -155,6 +172,7 @@ __all__ = [
     "Tier",
     "TierPrice",
     "UnknownModelError",
+    "Unpriced",
     "UnpricedUsageError",
     "UnsupportedTierError",
     "Usage",
@@ -177,6 +195,7 @@ __all__ = [
     "price_batch_output",
     "price_response",
     "price_table",
+    "read_response",
     "reconcile",
     "round_to",
     "usage_from_response",

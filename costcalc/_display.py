@@ -14,7 +14,6 @@ from costcalc._money import tidy
 if TYPE_CHECKING:
     from costcalc.batch import BatchCost, BatchEstimate, Reconciliation
     from costcalc.estimation import Estimate
-    from costcalc.pricing import Cost
 
 
 def usd(value: Decimal | None) -> str:
@@ -22,7 +21,7 @@ def usd(value: Decimal | None) -> str:
     return "-" if value is None else f"${tidy(value):f}" if value >= 0 else f"-${tidy(-value):f}"
 
 
-def _table(rows: Sequence[Sequence[Any]], header: Sequence[str] | None = None, caption: str = "") -> str:
+def table(rows: Sequence[Sequence[Any]], header: Sequence[str] | None = None, caption: str = "") -> str:
     esc = html.escape
     parts = ['<table class="costcalc">']
     if caption:
@@ -34,18 +33,6 @@ def _table(rows: Sequence[Sequence[Any]], header: Sequence[str] | None = None, c
         parts.append("<tr>" + "".join(f"<td>{esc(str(c))}</td>" for c in row) + "</tr>")
     parts.append("</tbody></table>")
     return "".join(parts)
-
-
-def cost_html(cost: Cost) -> str:
-    rows = [
-        ["input", usd(cost.input)],
-        ["cached input", usd(cost.cached_input)],
-        ["cache writes", usd(cost.cache_write)],
-        ["output", usd(cost.output)],
-        ["total", usd(cost.total)],
-    ]
-    caption = " ".join(filter(None, [cost.model, f"({cost.tier})" if cost.tier else None])) or "cost"
-    return _table(rows, ["", "USD"], caption)
 
 
 def estimate_rows(est: Estimate) -> list[list[Any]]:
@@ -71,7 +58,7 @@ def estimate_html(est: Estimate) -> str:
         f"{est.model} ({est.tier}{effort}{note}): {est.input_tokens:,} prompt tokens, "
         f"{est.visible_output_tokens:,} visible output tokens; ceiling {ceiling}"
     )
-    return _table(rows, ["", "low", "expected", "high"], caption)
+    return table(rows, ["", "low", "expected", "high"], caption)
 
 
 def _per_model_rows(per_model: dict[str, Any], actual: bool) -> list[list[Any]]:
@@ -108,9 +95,9 @@ def batch_estimate_html(est: BatchEstimate) -> str:
         ]
     )
     caption = f"Batch estimate ({est.tier}): {est.requests:,} requests, {len(est.errors)} bad lines"
-    out = _table(rows, ["model", "requests", "input tokens", "low", "expected", "high", "ceiling"], caption)
+    out = table(rows, ["model", "requests", "input tokens", "low", "expected", "high", "ceiling"], caption)
     if est.errors:
-        out += _table(
+        out += table(
             [[e.line, e.custom_id or "", e.reason] for e in est.errors[:50]],
             ["line", "custom_id", "reason"],
             "bad lines" + (" (first 50)" if len(est.errors) > 50 else ""),
@@ -127,9 +114,9 @@ def batch_cost_html(cost: BatchCost) -> str:
         f"Batch actual cost: {cost.requests:,} requests priced, {len(cost.failed)} failed, "
         f"{len(cost.errors)} bad lines"
     )
-    out = _table(rows, ["model", "requests", "input tokens", "output tokens", "cost"], caption)
+    out = table(rows, ["model", "requests", "input tokens", "output tokens", "cost"], caption)
     if cost.failed:
-        out += _table(
+        out += table(
             [[e.line, e.custom_id or "", e.reason] for e in cost.failed[:50]],
             ["line", "custom_id", "reason"],
             "failed requests (not billed)",
@@ -149,7 +136,7 @@ def reconciliation_html(rec: Reconciliation) -> str:
         ["estimated but not in the output", len(rec.not_in_output)],
         ["in the output but not estimated", len(rec.not_in_estimate)],
     ]
-    return _table(rows, caption="Estimate against actual, by custom_id")
+    return table(rows, caption="Estimate against actual, by custom_id")
 
 
 # -- progress ---------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ __all__ = [
     "decimal_field",
     "parse_decimal",
     "per_token",
+    "plain",
     "quantize",
     "tidy",
 ]
@@ -59,41 +60,59 @@ def parse_decimal(value: object, what: str) -> Decimal:
 
     Floats are refused because a binary float cannot hold most decimal prices exactly
     (``0.1`` is ``0.1000000000000000055511151231257827...``): pass the price as a string.
+    Refusals are :class:`costcalc.errors.InvalidInputError` (a ValueError and a TypeError)
+    naming ``what``.
     """
+    from costcalc.errors import InvalidInputError
+
     if isinstance(value, Decimal):
         result = value
     elif isinstance(value, bool):
-        raise TypeError(f"{what}: expected a decimal number, got the boolean {value!r}")
+        raise InvalidInputError(f"expected a decimal number, got the boolean {value!r}", field=what)
     elif isinstance(value, int):
         result = Decimal(value)
     elif isinstance(value, str):
+        text = value.strip().replace("_", "")
+        if len(text) > _MAX_TEXT:
+            raise InvalidInputError(f"a number of {len(text)} characters is not a price", field=what)
         try:
-            result = Decimal(value.strip().replace("_", ""))
+            result = Decimal(text)
         except decimal.InvalidOperation:
-            raise ValueError(f"{what}: {value!r} is not a decimal number") from None
+            raise InvalidInputError(f"{value!r} is not a decimal number", field=what) from None
     elif isinstance(value, float):
-        raise TypeError(
-            f"{what}: got the float {value!r}; floats cannot hold prices exactly, "
-            f"pass a string such as {str(value)!r} or a Decimal"
+        raise InvalidInputError(
+            f"got the float {value!r}; floats cannot hold prices exactly, "
+            f"pass a string such as {str(value)!r} or a Decimal",
+            field=what,
         )
     else:
-        raise TypeError(f"{what}: expected str, int or Decimal, got {type(value).__name__}")
+        raise InvalidInputError(f"expected str, int or Decimal, got {type(value).__name__}", field=what)
     if not result.is_finite():
-        raise ValueError(f"{what}: {value!r} is not a finite number")
+        raise InvalidInputError(f"{value!r} is not a finite number", field=what)
     return result
 
 
-def decimal_field(what: str, *, non_negative: bool = False) -> Callable[[object], Decimal]:
-    """A pydantic before-validator: :func:`parse_decimal`, its refusals as ValueErrors (which
-    pydantic reports as validation errors; TypeErrors it would not), optionally refusing < 0."""
+#: Longest text accepted as a number (far beyond any price; keeps garbage out of Decimal).
+_MAX_TEXT: Final = 100
+
+
+def decimal_field(
+    what: str, *, non_negative: bool = False, places: int | None = None, below: int | None = None
+) -> Callable[[object], Decimal]:
+    """A pydantic before-validator: :func:`parse_decimal` (its refusals are ValueErrors, which
+    pydantic reports as validation errors), optionally refusing values < 0, with more than
+    ``places`` decimal places, or of ``below`` or more."""
 
     def validate(value: object) -> Decimal:
-        try:
-            result = parse_decimal(value, what)
-        except TypeError as exc:
-            raise ValueError(str(exc)) from None
+        result = parse_decimal(value, what)
         if non_negative and result < 0:
             raise ValueError(f"a {what} cannot be negative, got {result}")
+        if below is not None and abs(result) >= below:
+            raise ValueError(f"a {what} must be below {below:,}, got {result}")
+        if places is not None:
+            exponent = EXACT.normalize(result).as_tuple().exponent
+            if isinstance(exponent, int) and exponent < -places:
+                raise ValueError(f"a {what} has at most {places} decimal places, got {result}")
         return result
 
     return validate
@@ -105,14 +124,43 @@ def per_token(rate_per_million: Decimal) -> Decimal:
 
 
 def quantize(value: Decimal, exp: Decimal, rounding: str) -> Decimal:
-    """Round ``value`` to the exponent of ``exp`` (``Decimal("0.01")`` for cents) with ``rounding``."""
+    """Round ``value`` to the exponent of ``exp`` (``Decimal("0.01")`` for cents) with ``rounding``.
+
+    Computed in a context of its own, sized for the result, so neither the caller's context nor a
+    very small ``exp`` can change or break it.
+    """
+    from costcalc.errors import InvalidInputError
+
     if rounding not in ROUNDING_MODES:
-        raise ValueError(
+        raise InvalidInputError(
             f"unknown rounding mode {rounding!r}; use one of the decimal module's constants, "
-            f"e.g. decimal.ROUND_HALF_UP ({', '.join(sorted(ROUNDING_MODES))})"
+            f"e.g. decimal.ROUND_HALF_UP ({', '.join(sorted(ROUNDING_MODES))})",
+            field="rounding",
         )
-    ctx = decimal.Context(prec=200, rounding=rounding, traps=[decimal.InvalidOperation])
+    if not value.is_finite():
+        raise InvalidInputError(f"cannot round {value}: it is not a finite number", field="amount")
+    if not exp.is_finite():
+        raise InvalidInputError(f"the step to round to must be finite, got {exp}", field="exp")
+    places = exp.as_tuple().exponent
+    assert isinstance(places, int)  # finite, checked above
+    digits = max(value.adjusted(), 0) - places + 2
+    if digits > _MAX_DIGITS:
+        raise InvalidInputError(
+            f"rounding {value} to {exp} needs {digits} digits; the step is too small "
+            f"(at most {_MAX_DIGITS} digits)",
+            field="exp",
+        )
+    ctx = decimal.Context(prec=max(digits, 1), rounding=rounding, Emin=-999_999, Emax=999_999, traps=[])
     return value.quantize(exp, context=ctx)
+
+
+#: The most digits a rounded amount may have (a step of 1E-250 on a small amount is refused).
+_MAX_DIGITS: Final = 1_000
+
+
+def plain(value: Decimal) -> str:
+    """``value`` as plain decimal text, never in exponent form (``0.00000002``, not ``2E-8``)."""
+    return format(tidy(value), "f")
 
 
 _ONE: Final = Decimal(1)

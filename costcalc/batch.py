@@ -18,10 +18,10 @@ from typing import IO, Any, Final, Literal
 from pydantic import BaseModel, ConfigDict
 
 from costcalc._money import EXACT, ZERO, tidy
-from costcalc.catalog import Catalog, default_catalog
-from costcalc.errors import CostcalcError, describe
+from costcalc.catalog import Catalog, catalog_or_default
+from costcalc.errors import BatchRequestError, CostcalcError, describe
 from costcalc.estimation import _NO_REASONING, _band, priced_range
-from costcalc.responses import BatchRequestError
+from costcalc.responses import price_reading, read_response
 from costcalc.tokens.chat import count_messages
 from costcalc.tokens.limits import check_context_window
 from costcalc.tokens.text import encoding_for
@@ -346,7 +346,7 @@ def estimate_batch(
     ``reasoning_effort`` here; else the model's default) apply. Chat Completions, Responses,
     Embeddings and Completions bodies are counted exactly.
     """
-    cat = catalog or default_catalog()
+    cat = catalog_or_default(catalog)
     totals = _Totals()
     per_model: dict[str, _Totals] = {}
     rows: list[RequestEstimate] = []
@@ -557,9 +557,7 @@ def price_batch_output(
     ``failed`` with their ``custom_id``, never priced as zero; malformed lines go to ``errors``.
     ``at`` overrides each response's own creation time.
     """
-    from costcalc.responses import _usage_and_cost
-
-    cat = catalog or default_catalog()
+    cat = catalog_or_default(catalog)
     totals = _Totals()
     per_model: dict[str, _Totals] = {}
     rows: list[RequestActual] = []
@@ -571,7 +569,9 @@ def price_batch_output(
             errors.append(LineError(line=number, custom_id=None, reason="missing custom_id"))
             continue
         try:
-            usage, cost = _usage_and_cost(data, shape="openai.batch", at=at, catalog=cat)
+            reading = read_response(data, shape="openai.batch")
+            usage = reading.usage
+            cost = price_reading(reading, at=at, catalog=cat)
         except BatchRequestError as exc:
             failed.append(LineError(line=number, custom_id=custom_id, reason=_failure(exc)))
             continue

@@ -18,38 +18,44 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import Any, Final, Literal, Self
+from typing import Annotated, Any, Final, Literal, Self, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-from costcalc._money import EXACT, parse_decimal
-from costcalc.errors import CatalogError, NoPriceError, UnknownModelError, UnsupportedTierError
+from costcalc._money import EXACT, decimal_field, parse_decimal
+from costcalc.errors import (
+    AmbiguousModelError,
+    CatalogError,
+    InvalidInputError,
+    NoPriceError,
+    UnknownModelError,
+    UnsupportedTierError,
+)
 from costcalc.pricing import MAX_TOKENS, TIERS, Cost, PerToken, Rates, Usage, compute_cost
 
 __all__ = [
+    "KINDS",
     "Catalog",
     "ImageSpec",
     "ModelInfo",
     "PricePeriod",
+    "ResolvedModel",
     "TierPrice",
+    "as_date",
+    "catalog_or_default",
     "default_catalog",
     "get_model",
     "list_models",
     "price",
 ]
-
-_FIELDS: Final = ("input", "cached_input", "cache_write", "output")
-
-
-def _fill_rates(raw: object) -> object:
-    """Data shorthand: a missing cached_input or cache_write rate means "billed as input"."""
-    if isinstance(raw, Mapping):
-        filled = dict(raw)
-        if "input" in filled:
-            filled.setdefault("cached_input", filled["input"])
-            filled.setdefault("cache_write", filled["input"])
-        return filled
-    return raw
 
 
 class TierPrice(BaseModel):
@@ -58,22 +64,21 @@ class TierPrice(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     rates: Rates
-    above: int | None = Field(default=None, gt=0)
+    above: int | None = Field(default=None, gt=0, strict=True)
     long: Rates | None = None
 
     @model_validator(mode="before")
     @classmethod
     def _from_data(cls, raw: Any) -> Any:
-        # Data files write a tier flat: { input = .., output = .., above = N, long = { .. } }.
+        # Data files write a tier flat: { input = .., output = .., above = N, long = { .. } };
+        # long-context rates keep the tier's unit prices unless they list their own.
         if isinstance(raw, Mapping) and "rates" not in raw:
             flat = dict(raw)
             above = flat.pop("above", None)
             long = flat.pop("long", None)
-            return {
-                "rates": _fill_rates(flat),
-                "above": above,
-                "long": _fill_rates(long) if long is not None else None,
-            }
+            if isinstance(long, Mapping) and "units" in flat and "units" not in long:
+                long = {**long, "units": flat["units"]}
+            return {"rates": flat, "above": above, "long": long}
         return raw
 
     @model_validator(mode="after")
@@ -90,7 +95,12 @@ class TierPrice(BaseModel):
 
 
 class PricePeriod(BaseModel):
-    """Prices in force from ``since`` (``None``: since launch) until the next period starts."""
+    """Prices in force from ``since`` (``None``: since launch) until the next period starts.
+
+    ``source``, ``checked`` and ``verified`` say where the rates come from, when they were last
+    checked and what they were checked against; ``ends`` is the announced end of an introductory
+    price. A period-level ``units`` table (USD per unit) applies to every tier that lists none.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -102,6 +112,22 @@ class PricePeriod(BaseModel):
     fast: TierPrice | None = None
     source: str | None = None
     checked: dt.date | None = None
+    verified: tuple[str, ...] = ()
+    ends: dt.date | None = None
+    note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _units_to_tiers(cls, raw: Any) -> Any:
+        if isinstance(raw, Mapping) and "units" in raw:
+            data = dict(raw)
+            units = data.pop("units")
+            for name in TIERS:
+                tier = data.get(name)
+                if isinstance(tier, Mapping) and "rates" not in tier and "units" not in tier:
+                    data[name] = {**tier, "units": units}
+            return data
+        return raw
 
     @property
     def tiers(self) -> tuple[str, ...]:
@@ -111,7 +137,7 @@ class PricePeriod(BaseModel):
     def tier(self, name: str) -> TierPrice | None:
         """The prices of tier ``name``, or ``None`` when it is not offered."""
         if name not in TIERS:
-            raise ValueError(f"unknown tier {name!r}; tiers are {', '.join(TIERS)}")
+            raise InvalidInputError(f"unknown tier {name!r}; tiers are {', '.join(TIERS)}", field="tier")
         result: TierPrice | None = getattr(self, name)
         return result
 
@@ -141,50 +167,106 @@ class ImageSpec(BaseModel):
         return self
 
 
+Multiplier = Annotated[
+    Decimal, BeforeValidator(decimal_field("multiplier", non_negative=True, places=6, below=100))
+]
+
+#: What a model is for; the batch endpoints and the estimators check it.
+Kind = Literal[
+    "chat",
+    "completion",
+    "embedding",
+    "moderation",
+    "realtime",
+    "audio",
+    "transcription",
+    "speech",
+    "image",
+    "video",
+    "rerank",
+]
+KINDS: Final[tuple[str, ...]] = get_args(Kind)
+_NAME: Final = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+
+
 class ModelInfo(BaseModel):
-    """One model: who serves it, how its prompts are tokenized, its limits and its dated prices."""
+    """One model as one provider sells it: how its prompts are tokenized, its limits, its prices.
+
+    ``provider`` is who bills the call (``openai``, ``bedrock``, ``azure``...), ``creator`` who
+    made the model (Claude on Bedrock: ``anthropic``). The same model sold by two providers is
+    two entries, each priced from its own provider's page.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: str = Field(min_length=1)
     provider: str = Field(min_length=1)
+    creator: str = ""
+    kind: Kind = "chat"
     aliases: tuple[str, ...] = ()
     encoding: str = "o200k_base"
-    tokenizer_exact: bool = True
-    context_window: int | None = Field(default=None, gt=0)
-    max_output_tokens: int | None = Field(default=None, gt=0)
-    reasoning: bool = False
+    tokenizer_exact: bool = Field(default=True, strict=True)
+    context_window: int | None = Field(default=None, gt=0, strict=True)
+    max_output_tokens: int | None = Field(default=None, gt=0, strict=True)
+    reasoning: bool = Field(default=False, strict=True)
     #: The name of the model's reasoning-inflation profile (``costcalc/data/reasoning.toml``).
     reasoning_profile: str | None = None
     image: ImageSpec | None = None
+    #: The day the provider stopped serving the model (kept to price old bills).
+    retired: dt.date | None = None
+    #: Multipliers a payload can ask for by name (``{"inference_geo_us": "1.1"}``), with sources.
+    surcharges: dict[str, Multiplier] = Field(default_factory=dict)
     source: str = Field(min_length=1)
     checked: dt.date
     note: str | None = None
     prices: tuple[PricePeriod, ...] = Field(min_length=1)
 
-    @field_validator("id", "aliases")
+    @field_validator("id", "provider", "creator", "aliases", mode="before")
     @classmethod
     def _lowercase(cls, value: Any) -> Any:
         if isinstance(value, str):
-            return value.lower()
-        return tuple(a.lower() for a in value)
+            return value.strip().lower()
+        if isinstance(value, list | tuple):
+            return tuple(a.strip().lower() if isinstance(a, str) else a for a in value)
+        return value
+
+    @field_validator("provider", "creator")
+    @classmethod
+    def _provider_name(cls, value: str) -> str:
+        if value and not _NAME.match(value):
+            raise ValueError(f"a provider is lowercase letters, digits, '_', '-' or '.', got {value!r}")
+        return value
 
     @model_validator(mode="after")
     def _periods_in_order(self) -> ModelInfo:
+        if not self.creator:
+            object.__setattr__(self, "creator", self.provider)
         dates = [p.since for p in self.prices]
         if any(d is None for d in dates[1:]):
             raise ValueError("only the first price period may leave out 'since'")
         known = [d for d in dates if d is not None]
         if any(a >= b for a, b in itertools.pairwise(known)):
             raise ValueError(f"price periods must have strictly increasing 'since' dates, got {known}")
+        if self.reasoning_profile is not None and not self.reasoning:
+            raise ValueError("a reasoning_profile is for reasoning models (reasoning = true)")
         return self
+
+    @property
+    def tokenizer(self) -> str:
+        """The tiktoken encoding that counts this model's prompts exactly, or
+        ``"approximate:<encoding>"`` when the provider publishes no tokenizer (Claude, Gemini...):
+        counts are then estimates (see :func:`costcalc.calibrate_tokens`)."""
+        return self.encoding if self.tokenizer_exact else f"approximate:{self.encoding}"
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """``(provider, id)``: unique in a catalog."""
+        return self.provider, self.id
 
     def period(self, at: dt.date | dt.datetime | str | None = None) -> PricePeriod:
         """The price period in force at ``at`` (a date, a datetime taken as UTC if naive, or today)."""
         prices = self.prices
-        if len(prices) == 1 and prices[0].since is None:
-            return prices[0]
-        day = _as_date(at)
+        day = as_date(at)
         for p in reversed(prices):
             if p.since is None or p.since <= day:
                 return p
@@ -213,14 +295,21 @@ class ModelInfo(BaseModel):
         return self.tier_price(tier, at).rates_for(input_tokens)
 
     def price(
-        self, usage: Usage, *, tier: str = "standard", at: dt.date | dt.datetime | str | None = None
+        self,
+        usage: Usage,
+        *,
+        tier: str = "standard",
+        at: dt.date | dt.datetime | str | None = None,
+        strict: bool = True,
     ) -> Cost:
         """The exact cost of ``usage`` on this model."""
         rates = self.tier_price(tier, at).rates_for(usage.input_tokens)
-        return compute_cost(usage, rates, self.id, tier)
+        return compute_cost(usage, rates, self.id, tier, strict=strict)
 
 
-def _as_date(at: dt.date | dt.datetime | str | None) -> dt.date:
+def as_date(at: dt.date | dt.datetime | str | None) -> dt.date:
+    """The UTC day of ``at``: a date, a datetime (naive ones are taken as UTC), an ISO string, or
+    today when ``None``. Anything else is an :class:`InvalidInputError` naming ``at``."""
     if at is None:
         return dt.datetime.now(dt.UTC).date()
     if isinstance(at, dt.datetime):
@@ -231,26 +320,31 @@ def _as_date(at: dt.date | dt.datetime | str | None) -> dt.date:
         return at
     if isinstance(at, str):
         try:
-            return _as_date(dt.datetime.fromisoformat(at))
+            return as_date(dt.datetime.fromisoformat(at.strip()))
         except ValueError:
-            raise ValueError(f"at={at!r} is not an ISO date such as '2025-06-10'") from None
-    raise TypeError(f"at must be a date, a datetime, an ISO string or None, got {type(at).__name__}")
+            raise InvalidInputError(f"{at!r} is not an ISO date such as '2025-06-10'", field="at") from None
+    raise InvalidInputError(
+        f"expected a date, a datetime, an ISO string or None, got {type(at).__name__} {at!r}", field="at"
+    )
 
 
 # -- the hot path's view of a model: plain tuples, built once per model and catalog --------------
 
 # (above, rates, per-token rates, long rates, long per-token rates); above is MAX_TOKENS if untiered.
-_TierFast = tuple[int, Rates, PerToken, Rates, PerToken]
+TierRates = tuple[int, Rates, PerToken, Rates, PerToken]
 
 
-class _Fast:
+class ResolvedModel:
+    """A model with its prices laid out for fast lookup: ``periods`` is ``(since, {tier: TierRates})``
+    oldest first; ``single`` is the one period's table when the price never changed."""
+
     __slots__ = ("model", "periods", "single")
 
     def __init__(self, model: ModelInfo) -> None:
         self.model = model
         periods = []
         for p in model.prices:
-            tiers: dict[str, _TierFast] = {}
+            tiers: dict[str, TierRates] = {}
             for name in p.tiers:
                 tp: TierPrice = getattr(p, name)
                 pt = tp.rates.per_token()
@@ -259,13 +353,16 @@ class _Fast:
                 else:
                     tiers[name] = (MAX_TOKENS, tp.rates, pt, tp.rates, pt)
             periods.append((p.since, tiers))
-        self.periods = tuple(periods)
+        self.periods: tuple[tuple[dt.date | None, dict[str, TierRates]], ...] = tuple(periods)
         self.single = periods[0][1] if len(periods) == 1 and periods[0][0] is None else None
 
-    def tiers_at(self, at: dt.date | dt.datetime | str | None) -> dict[str, _TierFast]:
+    def tiers_at(self, at: dt.date | dt.datetime | str | None) -> dict[str, TierRates]:
+        """The tier table in force at ``at``."""
         if self.single is not None:
+            if at is not None:
+                as_date(at)  # a bad date is an error even when the price never changed
             return self.single
-        day = _as_date(at)
+        day = as_date(at)
         for since, tiers in reversed(self.periods):
             if since is None or since <= day:
                 return tiers
@@ -274,37 +371,19 @@ class _Fast:
         )
 
 
-# -- names ---------------------------------------------------------------------------------------
-
-_PREFIXES: Final = ("openai/", "azure/", "anthropic/", "google/", "gemini/", "vertex_ai/", "models/")
-_SNAPSHOT: Final = re.compile(
-    r"^(?P<base>.+?)-(?:\d{4}-\d{2}-\d{2}|\d{8}|\d{2}-\d{2}|\d{3}|(?:0[1-9]|1[0-2])\d{2}|latest)$"
-)
-_CACHE_LIMIT: Final = 4096
-
-
-def _normalise(name: str) -> str:
-    key = name.strip().lower()
-    stripped = True
-    while stripped:
-        stripped = False
-        for prefix in _PREFIXES:
-            if key.startswith(prefix):
-                key = key[len(prefix) :]
-                stripped = True
-    return key
-
-
 # -- loading -------------------------------------------------------------------------------------
 
+_FILE_KEYS: Final = ("provider", "source", "checked", "tokenizer_exact", "prefixes", "note", "models")
 
-def _models_from_document(doc: Mapping[str, Any], origin: str) -> list[ModelInfo]:
-    """Validate one catalog document: file-level defaults plus a list of ``models``."""
+
+def _models_from_document(doc: Any, origin: str) -> tuple[list[ModelInfo], dict[str, str]]:
+    """Validate one catalog document: file-level defaults plus a list of ``models``. Returns the
+    models and the name prefixes the document declares (prefix -> provider)."""
     if not isinstance(doc, Mapping):
         raise CatalogError(f"{origin}: a catalog is a table with a 'models' list, got {type(doc).__name__}")
-    unknown = set(doc) - {"provider", "source", "checked", "tokenizer_exact", "models"}
+    unknown = set(doc) - set(_FILE_KEYS)
     if unknown:
-        raise CatalogError(f"{origin}: unknown top-level keys {sorted(unknown)}")
+        raise CatalogError(f"{origin}: unknown top-level keys {sorted(map(str, unknown))}")
     entries = doc.get("models")
     if not isinstance(entries, list) or not entries:
         raise CatalogError(f"{origin}: 'models' must be a non-empty list of model tables")
@@ -320,7 +399,16 @@ def _models_from_document(doc: Mapping[str, Any], origin: str) -> list[ModelInfo
         except (ValidationError, TypeError, ValueError) as exc:
             name = entry.get("id", f"models[{i}]")
             raise CatalogError(f"{origin}: model {name!r} is invalid:\n{exc}") from exc
-    return models
+    prefixes: dict[str, str] = {}
+    raw = doc.get("prefixes", [])
+    provider = doc.get("provider")
+    if not isinstance(raw, list) or not all(isinstance(p, str) and p.endswith(("/", ".")) for p in raw):
+        raise CatalogError(f"{origin}: 'prefixes' must be a list of names ending in '/' or '.'")
+    if raw and not isinstance(provider, str):
+        raise CatalogError(f"{origin}: 'prefixes' need a file-level 'provider'")
+    for prefix in raw:
+        prefixes[prefix.lower()] = str(provider).lower()
+    return models, prefixes
 
 
 def _refuse_floats(value: object, path: str) -> None:
@@ -338,7 +426,10 @@ def _refuse_floats(value: object, path: str) -> None:
 
 
 def _read_document(path: Path) -> Any:
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CatalogError(f"{path}: cannot read the catalog file: {exc}") from exc
     try:
         if path.suffix.lower() == ".json":
             return json.loads(text, parse_float=Decimal)
@@ -347,31 +438,65 @@ def _read_document(path: Path) -> Any:
         raise CatalogError(f"{path}: not valid {path.suffix.lstrip('.').upper() or 'TOML'}: {exc}") from exc
 
 
+# -- names ---------------------------------------------------------------------------------------
+
+#: Prefixes that name no provider: Gemini's REST form ``models/gemini-2.5-pro``.
+_NEUTRAL_PREFIXES: Final = ("models/",)
+_CACHE_LIMIT: Final = 4096
+
+
 class Catalog:
     """An immutable set of models with their prices.
 
     ``Catalog.default()`` is the built-in data. Build your own with :meth:`from_file` or
     :meth:`from_dict`, combine with :meth:`extend`, and apply negotiated prices with
     :meth:`with_discount`; each returns a new catalog and leaves the others untouched.
+
+    Names resolve like the APIs accept them: ids and aliases (dated snapshots, ``-latest``), with
+    or without a provider prefix (``openai/``, ``bedrock/``, ``vertex_ai/``...), in any case. A
+    name sold by several providers resolves to its maker's own API unless a prefix or
+    ``provider=`` says otherwise.
     """
 
-    __slots__ = ("_by_id", "_fast", "_index", "_lock", "_resolved")
+    __slots__ = ("_by_key", "_fast", "_index", "_lock", "_prefixes", "_resolved", "_resolved_for")
 
-    def __init__(self, models: Iterable[ModelInfo]) -> None:
-        by_id: dict[str, ModelInfo] = {}
+    def __init__(self, models: Iterable[ModelInfo], prefixes: Mapping[str, str] | None = None) -> None:
+        if isinstance(models, Catalog | str | bytes | Mapping) or not isinstance(models, Iterable):
+            raise InvalidInputError(
+                f"a Catalog is built from ModelInfo objects, got {type(models).__name__}; use "
+                "Catalog.from_dict or Catalog.from_file for data",
+                field="models",
+            )
+        by_key: dict[tuple[str, str], ModelInfo] = {}
         for m in models:
-            if m.id in by_id:
-                raise CatalogError(f"model {m.id!r} appears twice; use Catalog.extend to override one")
-            by_id[m.id] = m
-        index: dict[str, ModelInfo] = {}
-        for m in by_id.values():
-            for alias in m.aliases:
-                index[alias] = m
-        index.update(by_id)  # an id always wins over another model's alias
-        self._by_id = by_id
+            if not isinstance(m, ModelInfo):
+                raise InvalidInputError(f"expected ModelInfo, got {type(m).__name__}", field="models")
+            if m.key in by_key:
+                raise CatalogError(
+                    f"model {m.id!r} of {m.provider!r} appears twice; use Catalog.extend to override one"
+                )
+            by_key[m.key] = m
+        # name -> the models it names; within one provider a name names one model.
+        index: dict[str, list[ModelInfo]] = {}
+        owner: dict[tuple[str, str], ModelInfo] = {}
+        for m in by_key.values():
+            for name in (m.id, *m.aliases):
+                other = owner.get((m.provider, name))
+                if other is not None and other is not m:
+                    raise CatalogError(
+                        f"{name!r} names two {m.provider} models, {other.id!r} and {m.id!r}; "
+                        "a name (id or alias) must name one model per provider"
+                    )
+                if other is None:
+                    owner[(m.provider, name)] = m
+                    index.setdefault(name, []).append(m)
+        self._by_key = by_key
         self._index = index
-        self._resolved: dict[str, _Fast] = {}
-        self._fast: dict[str, _Fast] = {}
+        self._prefixes = {f"{p}/": p for p in {m.provider for m in by_key.values()}}
+        self._prefixes.update(prefixes or {})
+        self._resolved: dict[str, ResolvedModel] = {}
+        self._resolved_for: dict[tuple[str, str], ResolvedModel] = {}
+        self._fast: dict[tuple[str, str], ResolvedModel] = {}
         self._lock = threading.Lock()
 
     # construction
@@ -385,56 +510,97 @@ class Catalog:
     def from_dict(cls, data: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> Self:
         """A catalog from one document ``{"provider": .., "source": .., "checked": .., "models": [..]}``
         (or a list of them). Rates must be strings, ints or Decimals, never floats."""
-        docs = [data] if isinstance(data, Mapping) else list(data)
+        if isinstance(data, Mapping):
+            docs: list[Any] = [data]
+        elif isinstance(data, list | tuple):
+            docs = list(data)
+        else:
+            raise CatalogError(
+                f"a catalog document is a mapping (or a list of them), got {type(data).__name__}"
+            )
         models: list[ModelInfo] = []
+        prefixes: dict[str, str] = {}
         for i, doc in enumerate(docs):
-            models.extend(_models_from_document(doc, f"document {i}"))
-        return cls(models)
+            found, more = _models_from_document(doc, f"document {i}")
+            models.extend(found)
+            prefixes.update(more)
+        return cls(models, prefixes)
 
     @classmethod
     def from_file(cls, path: str | Path) -> Self:
         """A catalog from a TOML or JSON file in the schema of ``costcalc/data/*.toml``."""
+        if not isinstance(path, str | Path):
+            raise InvalidInputError(f"expected a path, got {type(path).__name__}", field="path")
         p = Path(path)
-        return cls(_models_from_document(_read_document(p), str(p)))
+        return cls(*_models_from_document(_read_document(p), str(p)))
 
     def extend(self, other: Catalog | Mapping[str, Any] | str | Path) -> Catalog:
-        """A new catalog with ``other``'s models added; a model with the same id replaces ours."""
+        """A new catalog with ``other``'s models added; a model of the same provider and id
+        replaces ours, and ``other``'s names win over our aliases."""
         if isinstance(other, str | Path):
             other = Catalog.from_file(other)
-        elif not isinstance(other, Catalog):
+        elif isinstance(other, Mapping | list | tuple):
             other = Catalog.from_dict(other)
-        merged = {**self._by_id, **other._by_id}
-        # Aliases of replaced or kept models must not shadow the newcomers' names.
-        theirs = set(other._index)
+        elif not isinstance(other, Catalog):
+            raise InvalidInputError(
+                f"extend takes a Catalog, a catalog document or a file path, got {type(other).__name__}",
+                field="other",
+            )
+        # A replacement that lists no aliases keeps the names of the model it replaces (its dated
+        # snapshots bill at the new price too).
+        incoming = {
+            key: m
+            if "aliases" in m.model_fields_set or key not in self._by_key
+            else m.model_copy(update={"aliases": self._by_key[key].aliases})
+            for key, m in other._by_key.items()
+        }
+        merged = {**self._by_key, **incoming}
+        theirs = {(m.provider, name) for m in incoming.values() for name in (m.id, *m.aliases)}
         kept = [
             m
-            if m.id in other._by_id
-            else m.model_copy(update={"aliases": tuple(a for a in m.aliases if a not in theirs)})
+            if m.key in incoming
+            else m.model_copy(
+                update={"aliases": tuple(a for a in m.aliases if (m.provider, a) not in theirs)}
+            )
             for m in merged.values()
         ]
-        return Catalog(kept)
+        return Catalog(kept, {**self._prefixes, **other._prefixes})
 
     def with_discount(
         self,
         discount: Decimal | str | int,
         *,
-        models: Iterable[str] | None = None,
-        providers: Iterable[str] | None = None,
-        tiers: Iterable[str] | None = None,
+        models: Iterable[str] | str | None = None,
+        providers: Iterable[str] | str | None = None,
+        tiers: Iterable[str] | str | None = None,
     ) -> Catalog:
         """A new catalog whose rates are ``discount`` lower (``"0.15"`` is 15% off), exactly.
 
-        Restrict it to some ``models`` (any accepted names), ``providers`` or ``tiers``.
+        Restrict it to some ``models`` (any accepted names), ``providers`` or ``tiers``; each takes
+        one name or a list. A name that matches nothing is an error, never a silent no-op.
         """
         d = parse_decimal(discount, "discount")
         if not Decimal(0) <= d < 1:
-            raise ValueError(f'discount is a fraction in [0, 1) ("0.15" is 15% off), got {d}')
+            raise InvalidInputError(f'a fraction in [0, 1) ("0.15" is 15% off), got {d}', field="discount")
+        exponent = EXACT.normalize(d).as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -6:
+            raise InvalidInputError(f"at most 6 decimal places, got {d}", field="discount")
         factor = EXACT.subtract(Decimal(1), d)
-        ids = None if models is None else {self.get_model(n).id for n in models}
-        provs = None if providers is None else {p.lower() for p in providers}
-        tier_set = set(TIERS) if tiers is None else set(tiers)
+        keys = None if models is None else {self.get_model(n).key for n in _names(models, "models")}
+        provs = None
+        if providers is not None:
+            known = {m.provider for m in self._by_key.values()}
+            provs = {p.strip().lower() for p in _names(providers, "providers")}
+            if unknown := provs - known:
+                raise InvalidInputError(
+                    f"unknown providers {sorted(unknown)}; this catalog has {', '.join(sorted(known))}",
+                    field="providers",
+                )
+        tier_set = set(TIERS) if tiers is None else set(_names(tiers, "tiers"))
         if unknown := tier_set - set(TIERS):
-            raise ValueError(f"unknown tiers {sorted(unknown)}; tiers are {', '.join(TIERS)}")
+            raise InvalidInputError(
+                f"unknown tiers {sorted(unknown)}; tiers are {', '.join(TIERS)}", field="tiers"
+            )
 
         def scale(tp: TierPrice) -> TierPrice:
             return TierPrice(
@@ -444,8 +610,8 @@ class Catalog:
             )
 
         out = []
-        for m in self._by_id.values():
-            if (ids is not None and m.id not in ids) or (provs is not None and m.provider not in provs):
+        for m in self._by_key.values():
+            if (keys is not None and m.key not in keys) or (provs is not None and m.provider not in provs):
                 out.append(m)
                 continue
             periods = tuple(
@@ -453,44 +619,113 @@ class Catalog:
                 for p in m.prices
             )
             out.append(m.model_copy(update={"prices": periods}))
-        return Catalog(out)
+        return Catalog(out, self._prefixes)
 
     # lookup
 
-    def get_model(self, name: str) -> ModelInfo:
+    def get_model(self, name: str, provider: str | None = None) -> ModelInfo:
         """The model called ``name``: an id, an alias, a dated snapshot, with or without a provider
-        prefix, in any case. Unknown names raise :class:`UnknownModelError` with close matches."""
-        fast = self._resolved.get(name)
-        if fast is None:
-            fast = self._resolve(name)
-        return fast.model
+        prefix, in any case; ``provider`` restricts the search to one provider. Unknown names raise
+        :class:`UnknownModelError` with close matches."""
+        return self.resolve(name, provider).model
 
-    def _resolve(self, name: str) -> _Fast:
+    def resolve(self, name: str, provider: str | None = None) -> ResolvedModel:
+        """The model called ``name`` with its prices laid out for fast lookup (see :meth:`get_model`)."""
+        if provider is None:
+            fast = self._resolved.get(name)
+        else:
+            fast = self._resolved_for.get((provider, name)) if isinstance(name, str) else None
+        return fast if fast is not None else self._resolve(name, provider)
+
+    def _resolve(self, name: str, provider: str | None) -> ResolvedModel:
         if not isinstance(name, str):
-            raise TypeError(f"a model name is a string, got {type(name).__name__}")
-        key = _normalise(name)
-        found = self._index.get(key)
-        if found is None:
-            m = _SNAPSHOT.match(key)
-            if m is not None:
-                found = self._index.get(m.group("base"))
-        if found is None:
-            close = difflib.get_close_matches(key, list(self._index), n=5, cutoff=0.6)
-            raise UnknownModelError(name, close)
+            raise InvalidInputError(f"a model name is a string, got {type(name).__name__}", field="model")
+        if provider is not None and not isinstance(provider, str):
+            raise InvalidInputError(
+                f"a provider is a string, got {type(provider).__name__}", field="provider"
+            )
+        key, wanted = self._split(name, provider)
+        candidates = self._index.get(key, [])
+        if wanted is not None:
+            candidates = [m for m in candidates if m.provider == wanted]
+        if len(candidates) > 1:
+            own = [m for m in candidates if m.provider == m.creator]
+            if len(own) != 1:
+                raise AmbiguousModelError(name, sorted(m.provider for m in candidates))
+            candidates = own
+        if not candidates:
+            pool = [
+                n for n, ms in self._index.items() if wanted is None or any(m.provider == wanted for m in ms)
+            ]
+            close = difflib.get_close_matches(key, pool, n=5, cutoff=0.6)
+            raise UnknownModelError(name, close, provider=wanted)
+        found = candidates[0]
         with self._lock:
-            fast = self._fast.get(found.id)
+            fast = self._fast.get(found.key)
             if fast is None:
-                fast = self._fast[found.id] = _Fast(found)
-            if len(self._resolved) < _CACHE_LIMIT:
-                self._resolved[name] = fast
+                fast = self._fast[found.key] = ResolvedModel(found)
+            if len(self._resolved) + len(self._resolved_for) < _CACHE_LIMIT:
+                if provider is None:
+                    self._resolved[name] = fast
+                else:
+                    self._resolved_for[(provider, name)] = fast
         return fast
 
-    def list_models(self, provider: str | None = None) -> list[ModelInfo]:
-        """Every model, sorted by provider then id; only ``provider``'s if given."""
-        models = sorted(self._by_id.values(), key=lambda m: (m.provider, m.id))
+    def _split(self, name: str, provider: str | None) -> tuple[str, str | None]:
+        """The name without its prefixes, and the provider they (or ``provider``) name."""
+        key = name.strip().lower()
+        wanted = provider.strip().lower() if provider is not None else None
+        if wanted is not None and wanted not in {m.provider for m in self._by_key.values()}:
+            raise UnknownModelError(name, (), provider=wanted)
+        for _ in range(4):  # bedrock/converse/us.anthropic...: a few layers at most
+            for prefix in _NEUTRAL_PREFIXES:
+                if key.startswith(prefix) and key[len(prefix) :]:
+                    key = key[len(prefix) :]
+            if key in self._index and (wanted is None or any(m.provider == wanted for m in self._index[key])):
+                return key, wanted
+            match = next(
+                (
+                    p
+                    for p in sorted(self._prefixes, key=len, reverse=True)
+                    if key.startswith(p) and key[len(p) :]
+                ),
+                None,
+            )
+            if match is None:
+                break
+            named = self._prefixes[match]
+            if wanted is not None and named != wanted:
+                break
+            wanted = named
+            key = key[len(match) :]
+        return key, wanted
+
+    def list_models(
+        self, provider: str | None = None, *, kind: str | None = None, tier: str | None = None
+    ) -> list[ModelInfo]:
+        """Every model, sorted by provider then id; only ``provider``'s, of ``kind``, or offering
+        ``tier`` today, if given."""
+        models = sorted(self._by_key.values(), key=lambda m: m.key)
         if provider is not None:
-            models = [m for m in models if m.provider == provider.lower()]
+            if not isinstance(provider, str):
+                raise InvalidInputError(
+                    f"a provider is a string, got {type(provider).__name__}", field="provider"
+                )
+            models = [m for m in models if m.provider == provider.strip().lower()]
+        if kind is not None:
+            if kind not in KINDS:
+                raise InvalidInputError(f"unknown kind {kind!r}; kinds are {', '.join(KINDS)}", field="kind")
+            models = [m for m in models if m.kind == kind]
+        if tier is not None:
+            if tier not in TIERS:
+                raise InvalidInputError(f"unknown tier {tier!r}; tiers are {', '.join(TIERS)}", field="tier")
+            models = [m for m in models if _offers(m, tier)]
         return models
+
+    @property
+    def providers(self) -> tuple[str, ...]:
+        """The providers of this catalog's models, sorted."""
+        return tuple(sorted({m.provider for m in self._by_key.values()}))
 
     def price(
         self,
@@ -499,30 +734,38 @@ class Catalog:
         *,
         tier: str = "standard",
         at: dt.date | dt.datetime | str | None = None,
+        provider: str | None = None,
+        strict: bool = True,
     ) -> Cost:
-        """The exact cost of ``usage`` on ``model`` at service ``tier``, at the prices in force ``at``."""
+        """The exact cost of ``usage`` on ``model`` at service ``tier``, at the prices in force ``at``.
+
+        A quantity the model has no rate for raises :class:`UnpricedUsageError`; with
+        ``strict=False`` it is listed in :attr:`Cost.unpriced` instead.
+        """
         if type(usage) is not Usage and not isinstance(usage, Usage):
-            raise TypeError(f"usage must be a costcalc.Usage, got {type(usage).__name__}")
-        fast = self._resolved.get(model)
+            raise InvalidInputError(
+                f"usage must be a costcalc.Usage, got {type(usage).__name__}", field="usage"
+            )
+        fast = self._resolved.get(model) if provider is None and type(model) is str else None
         if fast is None:
-            fast = self._resolve(model)
-        tiers = fast.single if fast.single is not None else fast.tiers_at(at)
+            fast = self.resolve(model, provider)
+        tiers = fast.single if fast.single is not None and at is None else fast.tiers_at(at)
         found = tiers.get(tier)
         if found is None:
             if tier not in TIERS:
-                raise ValueError(f"unknown tier {tier!r}; tiers are {', '.join(TIERS)}")
+                raise InvalidInputError(f"unknown tier {tier!r}; tiers are {', '.join(TIERS)}", field="tier")
             raise UnsupportedTierError(fast.model.id, tier, tuple(tiers))
         above, rates, pt, long_rates, long_pt = found
         if usage.input_tokens > above:
-            return compute_cost(usage, long_rates, fast.model.id, tier, long_pt)
-        return compute_cost(usage, rates, fast.model.id, tier, pt)
+            return compute_cost(usage, long_rates, fast.model.id, tier, long_pt, strict=strict)
+        return compute_cost(usage, rates, fast.model.id, tier, pt, strict=strict)
 
     def __contains__(self, name: object) -> bool:
         if not isinstance(name, str):
             return False
         try:
             self.get_model(name)
-        except UnknownModelError:
+        except (UnknownModelError, AmbiguousModelError):
             return False
         return True
 
@@ -530,10 +773,48 @@ class Catalog:
         return iter(self.list_models())
 
     def __len__(self) -> int:
-        return len(self._by_id)
+        return len(self._by_key)
+
+    def __bool__(self) -> bool:
+        # An empty catalog is still a catalog: `catalog or default_catalog()` must not swap it.
+        return True
 
     def __repr__(self) -> str:
         return f"<Catalog of {len(self)} models>"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickles as its models (for worker processes): caches and the lock are rebuilt.
+        return (Catalog, (list(self._by_key.values()), dict(self._prefixes)))
+
+
+def _offers(model: ModelInfo, tier: str) -> bool:
+    try:
+        return tier in model.tiers()
+    except NoPriceError:
+        return False
+
+
+def _names(value: Iterable[str] | str, what: str) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, Iterable) or isinstance(value, Mapping | bytes):
+        raise InvalidInputError(f"expected a name or a list of names, got {type(value).__name__}", field=what)
+    names = list(value)
+    for n in names:
+        if not isinstance(n, str):
+            raise InvalidInputError(f"expected names (strings), got {type(n).__name__}", field=what)
+    return names
+
+
+def catalog_or_default(catalog: Catalog | None) -> Catalog:
+    """``catalog``, or the built-in one when ``None`` (an empty Catalog is a catalog too)."""
+    if catalog is None:
+        return default_catalog()
+    if not isinstance(catalog, Catalog):
+        raise InvalidInputError(
+            f"expected a costcalc.Catalog or None, got {type(catalog).__name__}", field="catalog"
+        )
+    return catalog
 
 
 _default: Catalog | None = None
@@ -547,22 +828,27 @@ def default_catalog() -> Catalog:
         with _default_lock:
             if _default is None:
                 models: list[ModelInfo] = []
+                prefixes: dict[str, str] = {}
                 for entry in sorted((resources.files("costcalc") / "data").iterdir(), key=lambda e: e.name):
                     if entry.name.endswith(".toml") and entry.name != "reasoning.toml":
                         doc = tomllib.loads(entry.read_text(encoding="utf-8"), parse_float=Decimal)
-                        models.extend(_models_from_document(doc, f"costcalc/data/{entry.name}"))
-                _default = Catalog(models)
+                        found, more = _models_from_document(doc, f"costcalc/data/{entry.name}")
+                        models.extend(found)
+                        prefixes.update(more)
+                _default = Catalog(models, prefixes)
     return _default
 
 
-def get_model(name: str) -> ModelInfo:
+def get_model(name: str, provider: str | None = None) -> ModelInfo:
     """The built-in catalog's model called ``name`` (see :meth:`Catalog.get_model`)."""
-    return default_catalog().get_model(name)
+    return default_catalog().get_model(name, provider)
 
 
-def list_models(provider: str | None = None) -> list[ModelInfo]:
+def list_models(
+    provider: str | None = None, *, kind: str | None = None, tier: str | None = None
+) -> list[ModelInfo]:
     """The built-in catalog's models (see :meth:`Catalog.list_models`)."""
-    return default_catalog().list_models(provider)
+    return default_catalog().list_models(provider, kind=kind, tier=tier)
 
 
 def price(
@@ -571,11 +857,15 @@ def price(
     *,
     tier: str = "standard",
     at: dt.date | dt.datetime | str | None = None,
+    provider: str | None = None,
+    strict: bool = True,
 ) -> Cost:
     """The exact cost of ``usage`` on ``model`` with the built-in catalog.
 
     ``tier`` is ``"standard"``, ``"batch"``, ``"flex"``, ``"priority"`` (or Anthropic's ``"fast"``);
     a tier the model does not offer raises :class:`UnsupportedTierError`. ``at`` picks the price
-    in force on that date (default: today, UTC).
+    in force on that date (default: today, UTC). ``provider`` picks who sells the model when
+    several do (``"bedrock"``, ``"azure"``...). A quantity the model has no rate for raises
+    :class:`UnpricedUsageError`; ``strict=False`` lists it in :attr:`Cost.unpriced` instead.
     """
-    return default_catalog().price(usage, model, tier=tier, at=at)
+    return default_catalog().price(usage, model, tier=tier, at=at, provider=provider, strict=strict)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 __all__ = [
+    "AmbiguousModelError",
     "ApproximateTokenCountWarning",
+    "BatchRequestError",
     "CatalogError",
     "ContextWindowExceededError",
     "CostcalcError",
@@ -46,20 +48,38 @@ class InvalidRequestError(InvalidInputError):
 class UnknownModelError(CostcalcError, LookupError):
     """A model name that the catalog does not know. ``suggestions`` holds the closest known names."""
 
-    def __init__(self, name: str, suggestions: Sequence[str] = ()) -> None:
+    def __init__(self, name: str, suggestions: Sequence[str] = (), *, provider: str | None = None) -> None:
         self.name = name
         self.suggestions = tuple(suggestions)
+        self.provider = provider
         hint = (
             f"; did you mean {', '.join(repr(s) for s in self.suggestions)}?"
             if self.suggestions
             else "; costcalc.list_models() lists the known models"
         )
+        where = f" for provider {provider!r}" if provider else ""
         super().__init__(
-            f"unknown model {name!r}{hint} (add your own with Catalog.from_file(...) or Catalog.extend(...))"
+            f"unknown model {name!r}{where}{hint} (add your own with Catalog.from_file(...) or "
+            "Catalog.extend(...))"
         )
 
     def __str__(self) -> str:
         # LookupError.__str__ would quote the message like a KeyError does.
+        return str(self.args[0])
+
+
+class AmbiguousModelError(CostcalcError, LookupError):
+    """A model name that several providers sell, none of them its maker: say which one."""
+
+    def __init__(self, name: str, providers: Sequence[str]) -> None:
+        self.name = name
+        self.providers = tuple(providers)
+        super().__init__(
+            f"model {name!r} is sold by {', '.join(self.providers)}: pass provider= one of them, "
+            f"or prefix the name ('{self.providers[0]}/{name}')"
+        )
+
+    def __str__(self) -> str:
         return str(self.args[0])
 
 
@@ -108,8 +128,16 @@ class ApproximateTokenCountWarning(UserWarning):
     """Token counts for a provider with no public tokenizer (Claude, Gemini) are approximations."""
 
 
-class UnpricedUsageError(CostcalcError, ValueError):
-    """The usage holds a kind of token (audio, 1-hour cache writes) that the model has no rate for."""
+class UnpricedUsageError(NoPriceError, ValueError):
+    """A billable quantity with no rate for the model (audio tokens, a tool call, a unit...), or a
+    field of a payload that costcalc does not know how to bill. ``field`` names the quantity or
+    payload path, ``model`` the model; nothing is ever priced as another kind or left out silently.
+    """
+
+    def __init__(self, message: str, *, field: str = "", model: str | None = None) -> None:
+        self.field = field
+        self.model = model
+        super().__init__(message)
 
 
 class UsageParseError(CostcalcError, ValueError):
@@ -130,3 +158,13 @@ def describe(exc: BaseException) -> str:
         return f"{where}: {message}" if where else message
     text = str(exc)
     return text.splitlines()[0] if text else type(exc).__name__
+
+
+class BatchRequestError(UsageParseError):
+    """A batch line for a request that failed, errored, expired or was canceled: it has no usage to
+    price (it is listed, never billed as zero)."""
+
+    def __init__(self, message: str, *, custom_id: str | None, error: object) -> None:
+        self.custom_id = custom_id
+        self.error = error
+        super().__init__(message, path="response")

@@ -8,7 +8,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from costcalc.catalog import Catalog, default_catalog
+from costcalc.catalog import Catalog, catalog_or_default
 from costcalc.pricing import Cost, Usage
 from costcalc.reasoning import EffortBand, ReasoningProfile, profile_for_model
 from costcalc.tokens.chat import ImageSizes, count_messages
@@ -87,7 +87,7 @@ def estimate(
     :func:`costcalc.calibrate`). ``max_output_tokens`` is the request's output cap, which includes
     reasoning; without it the model's own output limit caps the range and sets the ceiling.
     """
-    cat = catalog or default_catalog()
+    cat = catalog_or_default(catalog)
     info = cat.get_model(model)
     for name, value in (("output_tokens", output_tokens), ("cached_input_tokens", cached_input_tokens)):
         if type(value) is not int or value < 0:

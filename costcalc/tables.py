@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
 from costcalc._money import EXACT
-from costcalc.catalog import Catalog, _as_date, default_catalog
+from costcalc.catalog import Catalog, as_date, catalog_or_default
 from costcalc.errors import UnknownModelError
 from costcalc.pricing import MAX_TOKENS, TIERS, Rates
 
@@ -87,7 +87,7 @@ def price_table(
         raise ValueError(f"unknown column roles {sorted(unknown)}; roles are {', '.join(DEFAULT_COLUMNS)}")
     kind, arrow = _to_arrow(table)
     n = arrow.num_rows
-    cat = catalog or default_catalog()
+    cat = catalog_or_default(catalog)
     errors = _Errors(n)
 
     tokens = {}
@@ -119,14 +119,15 @@ def price_table(
     rate_in, rate_cached, rate_write, rate_w1h, rate_out = (np.zeros(n, dtype=np.int64) for _ in range(5))
     long_in, long_cached, long_write, long_w1h, long_out = (np.zeros(n, dtype=np.int64) for _ in range(5))
     above = np.full(n, MAX_TOKENS, dtype=np.int64)
-    no_w1h = np.zeros(n, dtype=bool)
+    # Per row, the token kinds its model has no rate for (bit i: _TOKENS[i] of the rate tuple).
+    missing = np.zeros(n, dtype=np.int8)
     model_ids = np.full(n, None, dtype=object)
     for m_code, m_name in enumerate(model_names):
         rows_m = np.flatnonzero(model_codes == m_code)
         if rows_m.size == 0 or m_name is None:
             continue
         try:
-            fast = cat._resolve(m_name)
+            fast = cat.resolve(m_name)
         except UnknownModelError as exc:
             errors.mark_rows(rows_m, str(exc).split(" (add your own")[0])
             continue
@@ -162,9 +163,23 @@ def price_table(
                 ):
                     arr[rows] = value if value is not None else 0
                 above[rows] = threshold
-                if b[3] is None or lg[3] is None:
-                    no_w1h[rows] = True
-    errors.mark(no_w1h & (w1h > 0), "1-hour cache writes, but the model has no 1-hour cache-write rate")
+                for bit, (short_rate, long_rate) in enumerate(zip(b, lg, strict=True)):
+                    if short_rate is None or long_rate is None:
+                        missing[rows] |= np.int8(1 << bit)
+    uncached_all = inp - cached - write - w1h
+    for bit, (count, what) in enumerate(
+        (
+            (uncached_all, "input"),
+            (cached, "cached_input"),
+            (write, "cache_write"),
+            (w1h, "cache_write_1h"),
+            (out, "output"),
+        )
+    ):
+        errors.mark(
+            ((missing >> bit) & 1).astype(bool) & (count > 0),
+            f"the model has no {what} rate in the catalog, and the row has {what} tokens",
+        )
 
     use_long = inp > above
     r = [
@@ -328,7 +343,7 @@ def _days(arrow: pa.Table, column: str, at: Any, n: int, errors: _Errors) -> np.
     import pyarrow.compute as pc
 
     if at is not None or column not in arrow.column_names:
-        return np.full(n, (_as_date(at) - _EPOCH).days, dtype=np.int64)
+        return np.full(n, (as_date(at) - _EPOCH).days, dtype=np.int64)
     col = arrow.column(column)
     nulls = col.is_null().to_numpy(zero_copy_only=False)
     errors.mark(nulls, f"{column} is missing")
@@ -351,34 +366,36 @@ def _scale_for(cat: Catalog, names: list[str | None]) -> int:
         if name is None:
             continue
         try:
-            fast = cat._resolve(name)
+            fast = cat.resolve(name)
         except UnknownModelError:
             continue
         for _since, tiers in fast.periods:
             for _threshold, base, _pt, long, _lpt in tiers.values():
                 for rates in (base, long):
-                    for value in _rate_values(rates):
+                    for value in rates.values():
                         exponent = value.normalize().as_tuple().exponent
                         places = max(places, -exponent if isinstance(exponent, int) else 0)
     return places + 6
 
 
-def _rate_values(rates: Rates) -> list[Decimal]:
-    values = [rates.input, rates.cached_input, rates.cache_write, rates.output]
-    return [*values, rates.cache_write_1h] if rates.cache_write_1h is not None else values
+def _units(rates: Rates, scale: int) -> tuple[int | None, int | None, int | None, int | None, int | None]:
+    """Rates per token in units of 10**-scale USD (exact integers); ``None`` where there is no rate."""
 
-
-def _units(rates: Rates, scale: int) -> tuple[int, int, int, int | None, int]:
-    """Rates per token in units of 10**-scale USD (exact integers)."""
-
-    def unit(value: Decimal) -> int:
+    def unit(value: Decimal | None) -> int | None:
+        if value is None:
+            return None
         scaled = EXACT.scaleb(value, scale - 6)
         if scaled != scaled.to_integral_value():  # _scale_for chose the scale to make this whole
             raise ArithmeticError(f"rate {value} is not a whole number of 10**-{scale} USD per token")
         return int(scaled)
 
-    w1h = unit(rates.cache_write_1h) if rates.cache_write_1h is not None else None
-    return unit(rates.input), unit(rates.cached_input), unit(rates.cache_write), w1h, unit(rates.output)
+    return (
+        unit(rates.input),
+        unit(rates.cached_input),
+        unit(rates.cache_write),
+        unit(rates.cache_write_1h),
+        unit(rates.output),
+    )
 
 
 def _decimal(units: np.ndarray, valid: np.ndarray, scale: int) -> pa.Array:

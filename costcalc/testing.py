@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from costcalc.catalog import Catalog, default_catalog
+from costcalc.catalog import Catalog, ModelInfo, default_catalog
 from costcalc.pricing import TIERS, Usage
 from costcalc.reasoning import EFFORTS
 
@@ -56,25 +56,28 @@ def usages(
 def model_names(
     catalog: Catalog | None = None, *, provider: str | None = None, spelled: bool = False
 ) -> st.SearchStrategy[str]:
-    """Ids of the catalog's models; with ``spelled=True`` also the other ways the APIs accept them
-    (provider prefix, upper case, dated snapshot)."""
+    """Ids of the catalog's models; with ``spelled=True`` also the other ways the APIs accept them:
+    their aliases (dated snapshots, ``-latest``), their provider's prefix (``openai/``), any case.
+    Every name drawn resolves to one model of the catalog."""
     cat = catalog if catalog is not None else default_catalog()
-    ids = [m.id for m in cat.list_models(provider)]
-    base = st.sampled_from(ids)
+    models = cat.list_models(provider)
     if not spelled:
-        return base
+        return st.sampled_from([m.id for m in models if _names_itself(cat, m.id, m)])
+    names = [
+        spelling
+        for m in models
+        for name in (m.id, *m.aliases)
+        for spelling in (name, f"{m.provider}/{name}", f"{m.provider}/{name}".upper(), name.upper())
+        if _names_itself(cat, spelling, m)
+    ]
+    return st.sampled_from(names)
 
-    def respell(name: str, prefix: str, upper: bool, snapshot: bool) -> str:
-        out = f"{name}-2099-01-01" if snapshot else name  # a snapshot date no model is priced at
-        return prefix + (out.upper() if upper else out)
 
-    return st.builds(
-        respell,
-        base,
-        st.sampled_from(["", "openai/", "azure/", "anthropic/", "google/"]),
-        st.booleans(),
-        st.booleans(),
-    )
+def _names_itself(cat: Catalog, name: str, model: ModelInfo) -> bool:
+    try:
+        return cat.get_model(name).key == model.key
+    except LookupError:  # sold by several providers: needs a prefix
+        return False
 
 
 def tiers() -> st.SearchStrategy[str]:

@@ -21,7 +21,6 @@ D = Decimal
         ("GPT-4o", "gpt-4o"),
         ("  gpt-4o ", "gpt-4o"),
         ("openai/gpt-4o", "gpt-4o"),
-        ("azure/gpt-4o-2024-08-06", "gpt-4o"),
         ("gpt-4o-2024-05-13", "gpt-4o-2024-05-13"),  # priced separately: not its family
         ("gpt-4o-mini-2024-07-18", "gpt-4o-mini"),
         ("gpt-4-0613", "gpt-4"),

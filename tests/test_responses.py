@@ -300,7 +300,7 @@ def test_audio_is_never_priced_as_text() -> None:
     payload = copy.deepcopy(CHAT)
     payload["usage"]["prompt_tokens_details"]["audio_tokens"] = 50
     assert cc.usage_from_response(payload).audio_input_tokens == 50
-    with pytest.raises(cc.UnpricedUsageError, match="audio input"):
+    with pytest.raises(cc.UnpricedUsageError, match="audio_input"):
         cc.price_response(payload)
     own = cc.default_catalog().extend(
         {
@@ -482,7 +482,9 @@ def test_damaged_real_payloads_give_a_usage_or_a_parse_error(
             parent[path[-1]] = data.draw(JSON)
     try:
         result = cc.usage_from_response(damaged)
-    except cc.UsageParseError:
+    except (cc.UsageParseError, cc.UnpricedUsageError):
+        # A damaged number in a usage block is a parse error; a new number where none was is a
+        # quantity costcalc does not know how to bill: refused, never left out.
         return
     assert isinstance(result, cc.Usage)
 

@@ -214,7 +214,10 @@ def test_bad_rows_are_reported_and_the_rest_priced() -> None:
         }
     )
     priced = cc.price_table(one_hour)
-    assert priced["cost_error"].iloc[0] == "1-hour cache writes, but the model has no 1-hour cache-write rate"
+    assert (
+        priced["cost_error"].iloc[0]
+        == "the model has no cache_write_1h rate in the catalog, and the row has cache_write_1h tokens"
+    )
     assert priced["cost_total"].iloc[1] == D("0.00045")  # 50 x 3 + 50 x 6 per 1M
 
 

@@ -1,0 +1,347 @@
+"""What a provider module gives the core, and the helpers every provider uses to read payloads.
+
+A provider module turns a response payload into a :class:`Reading` (the Usage, the model, tier
+and time it names, and anything billable it could not price), a batch line into a
+:class:`BatchResult`, and a request body into a :class:`RequestCount`. The core (pricing,
+catalog) never sees a payload; the orchestration (responses, batch, logs) never reads a field.
+
+Never silently low: a usage block is read by a declarative :class:`UsageSpec` that lists every
+field it prices and every field known to carry no charge; any other number in the block is an
+:class:`Unpriced` entry naming its path, which ``price_response`` refuses (``strict``) or lists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, TypeGuard
+
+from costcalc.errors import UsageParseError
+from costcalc.pricing import MAX_TOKENS, Unpriced, Usage
+
+__all__ = [
+    "BatchFailure",
+    "BatchRequest",
+    "BatchResult",
+    "Part",
+    "Reading",
+    "RequestCount",
+    "UsageSpec",
+    "cached_media_bounds",
+    "count",
+    "details",
+    "get",
+    "is_map",
+    "kind",
+    "make_usage",
+    "plain",
+    "timestamp",
+    "unknown_numbers",
+]
+
+
+# -- what providers return ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Part:
+    """Tokens billed at another model's rates inside one response (the image generation tool)."""
+
+    label: str
+    usage: Usage
+    model: str
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one response says was consumed, and how it is billed.
+
+    ``creator`` is whose models this payload shape belongs to (an Anthropic-shaped payload that
+    names an OpenAI model is an error). ``alternatives`` are other readings of the same payload
+    that the data cannot tell apart (how many cached tokens are audio): they must price the same.
+    ``unpriced`` lists numbers in the payload that costcalc does not know how to bill.
+    """
+
+    usage: Usage
+    shape: str
+    creator: str | None
+    model: str | None = None
+    tier: str | None = None
+    at: dt.datetime | None = None
+    unpriced: tuple[Unpriced, ...] = ()
+    parts: tuple[Part, ...] = ()
+    alternatives: tuple[Usage, ...] = ()
+    #: What the provider itself reported as the cost (OpenRouter), kept beside costcalc's price.
+    reported_cost: Decimal | None = None
+    #: Multipliers the payload asks for by name (Anthropic US-only inference: "inference_geo_us").
+    surcharges: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BatchFailure:
+    """A batch request that produced no billable response: failed, errored, expired, canceled."""
+
+    status: str
+    reason: str
+    error: Any = None
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """One line of a batch results file: its id and either a reading or a failure."""
+
+    custom_id: str | None
+    reading: Reading | None
+    failure: BatchFailure | None = None
+
+
+@dataclass(frozen=True)
+class RequestCount:
+    """A request body as billed before it is sent: prompt tokens, output cap, effort, endpoint."""
+
+    model: str
+    input_tokens: int
+    output_cap: int | None
+    effort: str | None
+    endpoint: str
+    exact: bool
+    #: Requests that bill input only (embeddings, moderation): no output, no reasoning.
+    input_only: bool = False
+
+
+@dataclass(frozen=True)
+class BatchRequest:
+    """One line of a batch input file."""
+
+    custom_id: str
+    body: Mapping[str, Any]
+    endpoint: str
+    model: str | None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+# -- reading any object as plain data ------------------------------------------------------------------
+
+
+def plain(obj: Any, depth: int = 0) -> Any:
+    """Dicts, lists and scalars from ``obj``: a dict, an SDK (pydantic) object or attributes.
+
+    A mapping is returned as it is, without a copy: nested SDK objects in it are converted
+    where they are read (:func:`get`). Enums become their values; datetimes and bytes are kept.
+    """
+    if depth == 0 and is_map(obj):
+        return obj
+    if depth > 64:
+        raise UsageParseError("the payload is nested too deeply")
+    if obj is None or isinstance(obj, str | int | float | bool | bytes | dt.date | Decimal):
+        return obj.value if isinstance(obj, enum.Enum) else obj
+    if isinstance(obj, enum.Enum):
+        return obj.value
+    if isinstance(obj, Mapping):
+        return {str(k): plain(v, depth + 1) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [plain(v, depth + 1) for v in obj]
+    dump = getattr(obj, "model_dump", None)
+    if callable(dump):
+        try:
+            dumped = dump(by_alias=False, warnings=False)
+        except TypeError:
+            dumped = dump()
+        except Exception as exc:  # an SDK object that cannot dump itself
+            raise UsageParseError(f"{type(obj).__name__}.model_dump() failed: {exc}") from exc
+        return plain(dumped, depth + 1)
+    to_dict = getattr(obj, "to_dict", None)
+    if callable(to_dict):
+        try:
+            return plain(to_dict(), depth + 1)
+        except Exception as exc:
+            raise UsageParseError(f"{type(obj).__name__}.to_dict() failed: {exc}") from exc
+    fields = getattr(obj, "__dict__", None)
+    if isinstance(fields, dict):
+        return {k: plain(v, depth + 1) for k, v in fields.items() if not k.startswith("_")}
+    raise UsageParseError(f"cannot read a {type(obj).__name__} as a response")
+
+
+def is_map(value: Any) -> TypeGuard[Mapping[str, Any]]:
+    """``value`` is a mapping (a dict is by far the common case, and the cheapest check)."""
+    return type(value) is dict or isinstance(value, Mapping)
+
+
+def get(value: Any) -> Any:
+    """A nested value as plain data: mappings, lists, scalars and None pass as they are."""
+    if value is None or type(value) is dict or isinstance(value, Mapping | list | str | int | float | bool):
+        return value
+    return plain(value, 1)
+
+
+def kind(value: Any) -> str:
+    """A short description of a value for messages: ``null``, ``str '12'``..."""
+    return "null" if value is None else f"{type(value).__name__} {value!r}"[:80]
+
+
+def count(obj: Mapping[str, Any], key: str, path: str, *, required: bool = False) -> int:
+    """A token count at ``obj[key]``: a whole number 0..MAX_TOKENS; absent or null is 0 unless
+    ``required``. A float with no fraction (``12.0``, as some SDKs write) is taken as that number."""
+    value = obj.get(key)
+    if type(value) is int and 0 <= value <= MAX_TOKENS:
+        return value
+    where = f"{path}.{key}" if path else key
+    if value is None:
+        if required:
+            raise UsageParseError("is missing", path=where)
+        return 0
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise UsageParseError(f"must be a whole number of tokens, got {kind(value)}", path=where)
+    if not 0 <= value <= MAX_TOKENS:
+        raise UsageParseError(f"must be between 0 and {MAX_TOKENS}, got {value}", path=where)
+    return value
+
+
+def details(obj: Mapping[str, Any], key: str, path: str) -> Mapping[str, Any]:
+    """The object at ``obj[key]`` (``{}`` when absent or null)."""
+    value = get(obj.get(key))
+    if value is None:
+        return {}
+    if not is_map(value):
+        raise UsageParseError(f"must be an object, got {kind(value)}", path=f"{path}.{key}" if path else key)
+    return value
+
+
+def make_usage(path: str, **fields: Any) -> Usage:
+    """A Usage from counts read at ``path``; inconsistent counts are a UsageParseError there."""
+    try:
+        return Usage(**fields)
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError
+        message = str(exc).splitlines()
+        detail = next((line.strip() for line in message[1:] if line.strip()), message[0])
+        raise UsageParseError(f"inconsistent token counts: {detail}", path=path or "usage") from exc
+
+
+def timestamp(value: Any, path: str) -> dt.datetime | None:
+    """A creation time: Unix seconds (int or float), an ISO string or a datetime; None if absent.
+    Anything else is a UsageParseError naming the field, never "today"."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+    if isinstance(value, bool):
+        raise UsageParseError(f"is not a time: {kind(value)}", path=path)
+    if isinstance(value, int | float):
+        if not 0 < value < 32_503_680_000:  # before year 3000
+            raise UsageParseError(f"is not a valid Unix time: {value}", path=path)
+        return dt.datetime.fromtimestamp(value, dt.UTC)
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+        except ValueError:
+            raise UsageParseError(f"is not an ISO time: {value!r}", path=path) from None
+        return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=dt.UTC)
+    raise UsageParseError(f"is not a time: {kind(value)}", path=path)
+
+
+def cached_media_bounds(
+    text_room: int, cached: int, media: Mapping[str, int]
+) -> tuple[dict[str, int], dict[str, int]]:
+    """The two extreme ways ``cached`` tokens can split over text and media when a payload gives
+    media totals but no cached breakdown: text first (only what ``text_room`` cannot hold is
+    media), and media first. Each maps a media name to its cached tokens."""
+    spill = max(0, cached - max(0, text_room))
+    low: dict[str, int] = {}
+    high: dict[str, int] = {}
+    left_low, left_high = spill, cached
+    for name, total in media.items():
+        low[name] = min(total, left_low)
+        left_low -= low[name]
+        high[name] = min(total, left_high)
+        left_high -= high[name]
+    return low, high
+
+
+# -- declarative usage blocks --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UsageSpec:
+    """A usage block as data: ``read`` maps a field path to the name it is read into; ``free``
+    lists the fields known to carry no charge of their own (totals, informational splits,
+    timings, labels). ``open`` lists paths whose whole subtree is free. Paths are dotted;
+    ``[]`` stands for every item of a list."""
+
+    read: Mapping[str, str]
+    free: frozenset[str] = frozenset()
+    open: tuple[str, ...] = ()
+    required: frozenset[str] = frozenset()
+
+    def counts(self, block: Mapping[str, Any], path: str) -> dict[str, int]:
+        """Every ``read`` field of ``block`` as a count (absent: 0; a ``required`` one: error)."""
+        out: dict[str, int] = {}
+        for key, name in self.read.items():
+            if "[]" in key:
+                continue
+            parent, _, leaf = key.rpartition(".")
+            obj: Mapping[str, Any] = block
+            where = path
+            if parent:
+                for part in parent.split("."):
+                    obj = details(obj, part, where)
+                    where = f"{where}.{part}" if where else part
+            out[name] = out.get(name, 0) + count(obj, leaf, where, required=key in self.required)
+        return out
+
+    def unknown(self, block: Mapping[str, Any], path: str) -> list[Unpriced]:
+        """Numbers in ``block`` that this spec neither reads nor knows to be free."""
+        known = set(self.read) | self.free
+        return [
+            Unpriced(
+                f"{path}.{where}" if path else where,
+                value,
+                f"the payload reports {value} at {where!r}, a quantity costcalc does not know how to "
+                "bill; it is refused rather than left out of the price (pass strict=False to price "
+                "the rest and list it in Cost.unpriced)",
+            )
+            for where, value in unknown_numbers(block, known, self.open)
+        ]
+
+
+def unknown_numbers(
+    block: Any, known: set[str] | frozenset[str], open_paths: Iterable[str] = ()
+) -> Iterator[tuple[str, int | Decimal]]:
+    """(path, value) of every non-zero number in ``block`` whose path is not in ``known``."""
+    opens = tuple(open_paths)
+
+    def walk(value: Any, path: str, pattern: str) -> Iterator[tuple[str, int | Decimal]]:
+        if pattern in opens:
+            return
+        value = get(value)
+        if pattern in known and isinstance(value, Mapping | list):
+            raise UsageParseError(f"must be a number, got {kind(value)}", path=path)
+        if is_map(value):
+            for k, v in value.items():
+                yield from walk(v, f"{path}.{k}" if path else str(k), f"{pattern}.{k}" if pattern else str(k))
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                yield from walk(v, f"{path}[{i}]", f"{pattern}[]")
+        elif (
+            isinstance(value, int | float | Decimal)
+            and not isinstance(value, bool)
+            and value
+            and pattern not in known
+        ):
+            yield path, value if isinstance(value, int | Decimal) else _float_decimal(value)
+
+    yield from walk(block, "", "")
+
+
+def _float_decimal(value: float) -> Decimal:
+    # A JSON number parsed as a float: its shortest repr is the text the payload held.
+    return Decimal(repr(value))
+
+
+#: The reader each provider registers for a shape.
+ReadFn = Callable[[Any], Reading]

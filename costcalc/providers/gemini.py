@@ -1,0 +1,327 @@
+"""Google Gemini: ``generateContent`` responses (REST camelCase or SDK snake_case), Batch files.
+
+Usage convention: ``promptTokenCount`` is the whole prompt (cached tokens included);
+``toolUsePromptTokenCount`` is billed as input too; ``thoughtsTokenCount`` is billed as output
+next to ``candidatesTokenCount``. The ``*TokensDetails`` lists split each count by modality
+(TEXT, IMAGE, VIDEO, AUDIO, DOCUMENT): audio, image and video are priced at their own rates
+(documents at the text rate); the cached split comes from ``cacheTokensDetails``.
+
+Bill lines beyond tokens: grounding with Google Search, read from each candidate's
+``groundingMetadata``: one ``grounded_prompt`` per grounded response and one ``search_query`` per
+query issued (the catalog prices the one the model generation bills, the other at 0); grounding
+with Google Maps, one ``maps_grounded_prompt``. ``trafficType`` names the tier.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any, Final
+
+from costcalc.errors import InvalidRequestError, UsageParseError
+from costcalc.pricing import Unpriced
+from costcalc.providers.base import (
+    BatchFailure,
+    BatchRequest,
+    BatchResult,
+    Reading,
+    UsageSpec,
+    cached_media_bounds,
+    count,
+    get,
+    is_map,
+    kind,
+    make_usage,
+    timestamp,
+)
+
+__all__ = ["SHAPES", "TRAFFIC_TIERS", "detect", "read", "read_batch_request", "read_batch_result"]
+
+PROVIDER: Final = "google"
+SHAPES: Final = ("gemini", "gemini.batch")
+
+#: ``usageMetadata.trafficType`` -> costcalc tier; ``None``: not billed per token here.
+TRAFFIC_TIERS: Final[dict[str, str | None]] = {
+    "ON_DEMAND": "standard",
+    "TRAFFIC_TYPE_UNSPECIFIED": None,
+    "ON_DEMAND_PRIORITY": "priority",
+    "ON_DEMAND_FLEX": "flex",
+    "PROVISIONED_THROUGHPUT": None,
+    "ON_DEMAND_OFFPEAK": None,
+}
+
+USAGE: Final = UsageSpec(
+    read={
+        "promptTokenCount": "prompt",
+        "candidatesTokenCount": "candidates",
+        "thoughtsTokenCount": "thoughts",
+        "toolUsePromptTokenCount": "tool",
+        "cachedContentTokenCount": "cached",
+        "promptTokensDetails[].tokenCount": "-",
+        "cacheTokensDetails[].tokenCount": "-",
+        "candidatesTokensDetails[].tokenCount": "-",
+        "toolUsePromptTokensDetails[].tokenCount": "-",
+    },
+    free=frozenset({"totalTokenCount"}),
+    required=frozenset({"promptTokenCount"}),
+)
+_MODALITIES: Final = ("TEXT", "DOCUMENT", "IMAGE", "VIDEO", "AUDIO")
+_CAMEL: Final = re.compile(r"_([a-z])")
+
+
+def _camel(key: str) -> str:
+    return _CAMEL.sub(lambda m: m.group(1).upper(), key)
+
+
+def _normalise(value: Any, path: str) -> Any:
+    """``value`` with every key in camelCase; the same key written both ways is an error."""
+    value = get(value)
+    if is_map(value):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            name = _camel(str(key))
+            if name in out:
+                raise UsageParseError(
+                    f"{name!r} is given twice (camelCase and snake_case); send one",
+                    path=f"{path}.{key}".lstrip("."),
+                )
+            out[name] = _normalise(item, f"{path}.{key}".lstrip("."))
+        return out
+    if isinstance(value, list):
+        return [_normalise(item, f"{path}[{i}]") for i, item in enumerate(value)]
+    return value
+
+
+def detect(data: Mapping[str, Any]) -> str | None:
+    """The Gemini shape of ``data``, or None when it is not one of Gemini's."""
+    if "key" in data and ("response" in data or "error" in data) and "custom_id" not in data:
+        return "gemini.batch"
+    if "response" in data and "error" in data and "custom_id" not in data and "metadata" in data:
+        return "gemini.batch"  # an SDK InlinedResponse
+    if "usageMetadata" in data or "usage_metadata" in data:
+        return "gemini"
+    if "promptTokenCount" in data or "prompt_token_count" in data:
+        return "gemini"
+    return None
+
+
+def read(data: Any, shape: str) -> Reading:
+    """The Reading of a Gemini payload of ``shape``."""
+    if shape == "gemini.batch":
+        result = read_batch_result(data)
+        if result.failure is not None or result.reading is None:
+            from costcalc.errors import BatchRequestError
+
+            failure = result.failure or BatchFailure("failed", "no response")
+            raise BatchRequestError(failure.reason, custom_id=result.custom_id, error=failure.error)
+        return result.reading
+    if shape != "gemini":
+        raise UsageParseError(f"unknown Gemini shape {shape!r}; shapes are {', '.join(SHAPES)}")
+    return _response(data)
+
+
+def _response(data: Any, *, batch: bool = False) -> Reading:
+    if not is_map(data):
+        raise UsageParseError(f"a response is a JSON object, got {kind(data)}")
+    body = _normalise(data, "")
+    if "usageMetadata" in body:
+        meta = body["usageMetadata"]
+        path = "usageMetadata"
+        if meta is None:
+            raise UsageParseError("is null", path=path)
+        if not is_map(meta):
+            raise UsageParseError(f"must be an object, got {kind(meta)}", path=path)
+    elif "promptTokenCount" in body:
+        meta, path, body = body, "", {}
+    else:
+        raise UsageParseError("is missing", path="usageMetadata")
+    n = USAGE.counts(meta, path)
+    unpriced = list(USAGE.unknown(meta, path))
+    prompt_split = _modalities(meta, "promptTokensDetails", path, unpriced)
+    tool_split = _modalities(meta, "toolUsePromptTokensDetails", path, unpriced)
+    cache_split = _modalities(meta, "cacheTokensDetails", path, unpriced)
+    out_split = _modalities(meta, "candidatesTokensDetails", path, unpriced)
+    prompt = n["prompt"] + n["tool"]
+    cached = n["cached"]
+
+    def media(split: dict[str, int], name: str) -> int:
+        return split.get(name, 0)
+
+    media_in = {m: media(prompt_split, m) + media(tool_split, m) for m in ("AUDIO", "IMAGE", "VIDEO")}
+    output = n["candidates"] + n["thoughts"]
+    units, grounding_unpriced = _grounding(body)
+    unpriced += grounding_unpriced
+    if cache_split or not cached or not any(media_in.values()):
+        splits = [{m: media(cache_split, m) for m in media_in}]
+    else:
+        # Cached tokens and media, but no cacheTokensDetails: both extremes must price the same.
+        low, high = cached_media_bounds(prompt - sum(media_in.values()), cached, media_in)
+        splits = [low] if low == high else [low, high]
+    first, *others = (
+        make_usage(
+            path or "usageMetadata",
+            input_tokens=prompt,
+            cached_input_tokens=cached,
+            audio_input_tokens=media_in["AUDIO"] - split["AUDIO"],
+            image_input_tokens=media_in["IMAGE"] - split["IMAGE"],
+            video_input_tokens=media_in["VIDEO"] - split["VIDEO"],
+            cached_audio_input_tokens=split["AUDIO"],
+            cached_image_input_tokens=split["IMAGE"],
+            cached_video_input_tokens=split["VIDEO"],
+            output_tokens=output,
+            reasoning_tokens=n["thoughts"],
+            audio_output_tokens=media(out_split, "AUDIO"),
+            image_output_tokens=media(out_split, "IMAGE"),
+            units=units,
+        )
+        for split in splits
+    )
+    model = body.get("modelVersion")
+    return Reading(
+        usage=first,
+        shape="gemini",
+        creator=PROVIDER,
+        model=model if isinstance(model, str) and model else None,
+        tier="batch" if batch else _tier(meta, path),
+        at=timestamp(body.get("createTime"), "createTime"),
+        unpriced=tuple(unpriced),
+        alternatives=tuple(others),
+    )
+
+
+def _modalities(meta: Mapping[str, Any], key: str, path: str, unpriced: list[Unpriced]) -> dict[str, int]:
+    raw = meta.get(key)
+    where = f"{path}.{key}".lstrip(".")
+    if raw is None:
+        return {}
+    if not isinstance(raw, list):
+        raise UsageParseError(f"must be a list, got {kind(raw)}", path=where)
+    split: dict[str, int] = {}
+    for i, entry in enumerate(raw):
+        if not is_map(entry):
+            raise UsageParseError(f"must be an object, got {kind(entry)}", path=f"{where}[{i}]")
+        modality = entry.get("modality", "MODALITY_UNSPECIFIED")
+        tokens = count(entry, "tokenCount", f"{where}[{i}]")
+        if modality not in _MODALITIES:
+            if tokens:
+                unpriced.append(
+                    Unpriced(
+                        f"{where}[{i}]",
+                        tokens,
+                        f"tokens of modality {modality!r}, which costcalc does not know the rate of",
+                    )
+                )
+            continue
+        split[modality] = split.get(modality, 0) + tokens
+    return split
+
+
+def _grounding(body: Mapping[str, Any]) -> tuple[dict[str, int], list[Unpriced]]:
+    candidates = body.get("candidates") or []
+    if not isinstance(candidates, list):
+        raise UsageParseError(f"must be a list, got {kind(candidates)}", path="candidates")
+    queries = 0
+    search = maps = False
+    unpriced: list[Unpriced] = []
+    for i, candidate in enumerate(candidates):
+        if not is_map(candidate):
+            continue
+        meta = candidate.get("groundingMetadata")
+        if not is_map(meta):
+            continue
+        where = f"candidates[{i}].groundingMetadata"
+        web = meta.get("webSearchQueries") or []
+        if not isinstance(web, list):
+            raise UsageParseError(f"must be a list, got {kind(web)}", path=f"{where}.webSearchQueries")
+        queries += len(web)
+        chunks = meta.get("groundingChunks") or []
+        chunks = chunks if isinstance(chunks, list) else []
+        if web or any(is_map(c) and c.get("web") for c in chunks) or meta.get("searchEntryPoint"):
+            search = True
+        if any(is_map(c) and c.get("maps") for c in chunks) or meta.get("googleMapsWidgetContextToken"):
+            maps = True
+        if meta.get("retrievalQueries") or any(is_map(c) and c.get("retrievedContext") for c in chunks):
+            unpriced.append(
+                Unpriced(
+                    where, 1, "grounding on a retrieval source (Vertex AI Search): not priced by costcalc"
+                )
+            )
+        if meta.get("imageSearchQueries"):
+            unpriced.append(
+                Unpriced(
+                    f"{where}.imageSearchQueries",
+                    len(meta["imageSearchQueries"]),
+                    "image search grounding queries: costcalc has no published price for them",
+                )
+            )
+    units: dict[str, int] = {}
+    if search:
+        units["grounded_prompt"] = 1
+        units["search_query"] = queries
+    if maps:
+        units["maps_grounded_prompt"] = 1
+    return units, unpriced
+
+
+def _tier(meta: Mapping[str, Any], path: str) -> str | None:
+    raw = meta.get("trafficType")
+    if raw is None:
+        return None
+    if not isinstance(raw, str) or raw not in TRAFFIC_TIERS:
+        raise UsageParseError(
+            f"traffic type {raw!r} is not one costcalc prices; pass tier=",
+            path=f"{path}.trafficType".lstrip("."),
+        )
+    tier = TRAFFIC_TIERS[raw]
+    if tier is None:
+        raise UsageParseError(
+            f"traffic type {raw!r} is not billed at a per-token list price; pass tier= to price it",
+            path=f"{path}.trafficType".lstrip("."),
+        )
+    return tier
+
+
+# -- Batch ---------------------------------------------------------------------------------------------
+
+
+def read_batch_result(data: Any) -> BatchResult:
+    """One Gemini Batch output line ``{"key", "response"}`` / ``{"key", "error"}``, or an SDK
+    ``InlinedResponse``: a response is priced at the batch tier; an error is a failure."""
+    if not is_map(data):
+        raise UsageParseError(f"a batch output line is a JSON object, got {kind(data)}")
+    key = data.get("key")
+    metadata = get(data.get("metadata"))
+    if key is None and is_map(metadata):
+        key = metadata.get("key")
+    cid = key if isinstance(key, str) else None
+    error = get(data.get("error"))
+    response = get(data.get("response"))
+    if error:
+        message = error.get("message") if is_map(error) else error
+        code = error.get("code") if is_map(error) else None
+        return BatchResult(
+            cid, None, BatchFailure("errored", f"request {key!r} failed: {code}: {message}", error)
+        )
+    if not is_map(response):
+        raise UsageParseError(f"must be an object, got {kind(response)}", path="response")
+    try:
+        reading = _response(response, batch=True)
+    except UsageParseError as exc:
+        raise UsageParseError(
+            str(exc).removeprefix(f"{exc.path}: ") if exc.path else str(exc),
+            path=f"response.{exc.path}" if exc.path else "response",
+        ) from exc
+    return BatchResult(cid, reading)
+
+
+def read_batch_request(data: Mapping[str, Any]) -> BatchRequest:
+    """One Gemini Batch input line ``{"key", "request"}`` (the request carries no model: the job
+    does)."""
+    key = data.get("key")
+    if not isinstance(key, str) or not key:
+        raise InvalidRequestError(f"must be a non-empty string, got {kind(key)}", field="key")
+    request = get(data.get("request"))
+    if not is_map(request):
+        raise InvalidRequestError(f"must be an object, got {kind(request)}", field="request")
+    model = request.get("model")
+    return BatchRequest(key, request, "generateContent", model if isinstance(model, str) and model else None)

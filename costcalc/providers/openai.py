@@ -1,0 +1,824 @@
+"""OpenAI: Chat Completions, Responses, Embeddings, Realtime and transcription payloads, Batch
+files, request bodies and service tiers.
+
+Usage conventions: ``prompt_tokens`` / ``input_tokens`` is the whole prompt (cached reads and cache
+writes included); ``completion_tokens`` / ``output_tokens`` includes reasoning. Audio and image
+splits are totals over the prompt, cached part included.
+
+Bill lines beyond tokens, read from a Responses object:
+- ``web_search_call`` items whose action is a search (``open_page`` and ``find_in_page`` are not
+  billed), or ``tool_usage.web_search.num_requests`` when the response carries it;
+- ``file_search_call`` items; ``code_interpreter_call`` items, one container each distinct
+  ``container_id`` (its size from the request's ``tools``);
+- ``tool_usage.image_gen``: the image generation tool's tokens, billed at the image model's rates;
+  an image generation call without ``tool_usage`` cannot be priced and is listed as unpriced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+from costcalc.errors import InvalidRequestError, UsageParseError
+from costcalc.pricing import Unpriced, Usage
+from costcalc.providers.base import (
+    BatchFailure,
+    BatchRequest,
+    BatchResult,
+    Part,
+    Reading,
+    RequestCount,
+    UsageSpec,
+    cached_media_bounds,
+    count,
+    details,
+    get,
+    is_map,
+    kind,
+    make_usage,
+    timestamp,
+)
+
+__all__ = [
+    "ENDPOINTS",
+    "SHAPES",
+    "TIERS",
+    "count_request",
+    "detect",
+    "read",
+    "read_batch_request",
+    "read_batch_result",
+    "tier_of",
+]
+
+PROVIDER: Final = "openai"
+SHAPES: Final = (
+    "openai.chat",
+    "openai.responses",
+    "openai.embeddings",
+    "openai.realtime",
+    "openai.transcription",
+    "openai.batch",
+)
+
+#: OpenAI's ``service_tier`` in a response -> costcalc tier; ``None``: refused, with the reason.
+TIERS: Final[dict[str, str | None]] = {
+    "default": "standard",
+    "flex": "flex",
+    "priority": "priority",
+    # The SDK: a fast-mode request is reported as priority; "fast" itself is the request word.
+    "fast": "priority",
+    "auto": None,
+    "scale": None,
+    "ultrafast": None,
+}
+_REFUSED_TIERS: Final = {
+    "auto": "'auto' is the request's setting, not the tier that served it",
+    "scale": "Scale Tier is billed by reserved units, not per token",
+    "ultrafast": "Ultrafast Processing has no published per-token price",
+}
+
+#: Batch API endpoints and what each bills.
+ENDPOINTS: Final = (
+    "/v1/chat/completions",
+    "/v1/responses",
+    "/v1/embeddings",
+    "/v1/completions",
+    "/v1/moderations",
+)
+#: Model kinds each endpoint serves (a chat model on /v1/embeddings is a line error).
+ENDPOINT_KINDS: Final = {
+    "/v1/chat/completions": ("chat", "audio", "realtime"),
+    "/v1/responses": ("chat",),
+    "/v1/embeddings": ("embedding",),
+    "/v1/completions": ("completion", "chat"),
+    "/v1/moderations": ("moderation",),
+}
+
+# -- usage blocks as data ---------------------------------------------------------------------------
+
+CHAT_USAGE: Final = UsageSpec(
+    read={
+        "prompt_tokens": "input",
+        "completion_tokens": "output",
+        "prompt_tokens_details.cached_tokens": "cached",
+        "prompt_tokens_details.cache_write_tokens": "write",
+        "prompt_tokens_details.audio_tokens": "audio_in",
+        "prompt_tokens_details.image_tokens": "image_in",
+        "prompt_tokens_details.cached_tokens_details.audio_tokens": "cached_audio",
+        "prompt_tokens_details.cached_tokens_details.image_tokens": "cached_image",
+        "completion_tokens_details.reasoning_tokens": "reasoning",
+        "completion_tokens_details.audio_tokens": "audio_out",
+        "completion_tokens_details.image_tokens": "image_out",
+    },
+    free=frozenset(
+        {
+            "total_tokens",
+            "prompt_tokens_details.text_tokens",
+            "prompt_tokens_details.cached_tokens_details.text_tokens",
+            "completion_tokens_details.text_tokens",
+            # Predicted Outputs: both are already inside completion_tokens.
+            "completion_tokens_details.accepted_prediction_tokens",
+            "completion_tokens_details.rejected_prediction_tokens",
+        }
+    ),
+    required=frozenset({"prompt_tokens", "completion_tokens"}),
+)
+
+RESPONSES_USAGE: Final = UsageSpec(
+    read={
+        "input_tokens": "input",
+        "output_tokens": "output",
+        "input_tokens_details.cached_tokens": "cached",
+        "input_tokens_details.cache_write_tokens": "write",
+        "input_tokens_details.cache_write_tokens_details.ttl_12h_tokens": "write_12h",
+        "input_tokens_details.audio_tokens": "audio_in",
+        "input_tokens_details.image_tokens": "image_in",
+        "input_tokens_details.cached_tokens_details.audio_tokens": "cached_audio",
+        "input_tokens_details.cached_tokens_details.image_tokens": "cached_image",
+        "output_tokens_details.reasoning_tokens": "reasoning",
+        "output_tokens_details.audio_tokens": "audio_out",
+        "output_tokens_details.image_tokens": "image_out",
+    },
+    free=frozenset(
+        {
+            "total_tokens",
+            "input_tokens_details.text_tokens",
+            "input_tokens_details.cached_tokens_details.text_tokens",
+            # The 30-minute writes are the rest of cache_write_tokens.
+            "input_tokens_details.cache_write_tokens_details.ttl_30m_tokens",
+            "output_tokens_details.text_tokens",
+        }
+    ),
+    required=frozenset({"input_tokens", "output_tokens"}),
+)
+
+# Realtime ``response.done`` and transcription usage (singular ``*_token_details``).
+REALTIME_USAGE: Final = UsageSpec(
+    read={
+        "input_tokens": "input",
+        "output_tokens": "output",
+        "input_token_details.cached_tokens": "cached",
+        "input_token_details.audio_tokens": "audio_in",
+        "input_token_details.image_tokens": "image_in",
+        "input_token_details.cached_tokens_details.audio_tokens": "cached_audio",
+        "input_token_details.cached_tokens_details.image_tokens": "cached_image",
+        "output_token_details.audio_tokens": "audio_out",
+        "output_token_details.image_tokens": "image_out",
+        "output_token_details.reasoning_tokens": "reasoning",
+    },
+    free=frozenset(
+        {
+            "total_tokens",
+            "input_token_details.text_tokens",
+            "input_token_details.cached_tokens_details.text_tokens",
+            "output_token_details.text_tokens",
+        }
+    ),
+    required=frozenset({"input_tokens", "output_tokens"}),
+)
+
+EMBEDDINGS_USAGE: Final = UsageSpec(
+    read={"prompt_tokens": "input"},
+    free=frozenset({"total_tokens"}),
+    required=frozenset({"prompt_tokens"}),
+)
+
+IMAGE_GEN_USAGE: Final = UsageSpec(
+    read={
+        "input_tokens": "input",
+        "output_tokens": "output",
+        "input_tokens_details.image_tokens": "image_in",
+        "cached_tokens": "cached",
+        "cached_tokens_details.cached_image_tokens": "cached_image",
+        "output_tokens_details.image_tokens": "image_out",
+    },
+    free=frozenset(
+        {
+            "total_tokens",
+            "input_tokens_details.text_tokens",
+            "cached_tokens_details.cached_text_tokens",
+            "output_tokens_details.text_tokens",
+        }
+    ),
+    required=frozenset({"input_tokens", "output_tokens"}),
+)
+
+#: Responses output items that bill nothing beyond the response's tokens.
+FREE_ITEMS: Final = frozenset(
+    {
+        "message",
+        "reasoning",
+        "function_call",
+        "function_call_output",
+        "custom_tool_call",
+        "custom_tool_call_output",
+        "computer_call",
+        "computer_call_output",
+        "local_shell_call",
+        "local_shell_call_output",
+        "apply_patch_call",
+        "apply_patch_call_output",
+        "mcp_call",
+        "mcp_list_tools",
+        "mcp_approval_request",
+        "mcp_approval_response",
+        "program",
+        "program_output",
+        "additional_tools",
+        "compaction",
+        "tool_search_call",
+        "tool_search_output",
+    }
+)
+_CONTAINER_UNITS: Final = {
+    "1g": "code_interpreter_container",
+    "4g": "code_interpreter_container_4g",
+    "16g": "code_interpreter_container_16g",
+    "64g": "code_interpreter_container_64g",
+}
+#: The image model the image generation tool uses when the request names none (the SDK's default).
+DEFAULT_IMAGE_MODEL: Final = "gpt-image-2.6-sunburst"
+
+
+# -- detecting and reading responses ------------------------------------------------------------------
+
+
+def detect(data: Mapping[str, Any]) -> str | None:
+    """The OpenAI shape of ``data``, or None when it is not one of OpenAI's."""
+    if "custom_id" in data and ("response" in data or "error" in data) and "result" not in data:
+        return "openai.batch"
+    obj = data.get("object")
+    if isinstance(obj, str) and obj.startswith(("chat.completion", "text_completion")):
+        return "openai.chat"
+    if obj == "response":
+        return "openai.responses"
+    if obj == "list" and "usage" in data:
+        return "openai.embeddings"
+    if obj == "realtime.response" or data.get("type") == "response.done":
+        return "openai.realtime"
+    usage = get(data.get("usage", data if "model" not in data else None))
+    if is_map(usage):
+        if usage.get("type") in ("tokens", "duration") and ("text" in data or "seconds" in usage):
+            return "openai.transcription"
+        if "prompt_tokens" in usage:
+            return (
+                "openai.embeddings" if "completion_tokens" not in usage and "data" in data else "openai.chat"
+            )
+        responses_keys = "input_tokens_details" in usage or "output_tokens_details" in usage
+        if (responses_keys or "total_tokens" in usage) and "input_token_details" not in usage:
+            return "openai.responses"
+        if "input_token_details" in usage or "output_token_details" in usage:
+            return "openai.realtime"
+    return None
+
+
+def read(data: Any, shape: str) -> Reading:
+    """The Reading of an OpenAI payload of ``shape``."""
+    reader = _READERS.get(shape)
+    if reader is None:
+        raise UsageParseError(f"unknown OpenAI shape {shape!r}; shapes are {', '.join(SHAPES)}")
+    return reader(data)
+
+
+def usage_block(data: Any, key: str = "usage") -> tuple[Mapping[str, Any], str]:
+    """The usage object of ``data`` and its path (``""`` when ``data`` is a bare usage block)."""
+    if is_map(data) and key in data:
+        block = get(data[key])
+        if block is None:
+            hint = (
+                "; a stream reports usage only in its final chunk when the request sets "
+                "stream_options={'include_usage': True}"
+                if isinstance(data.get("object"), str) and data["object"].endswith(".chunk")
+                else ""
+            )
+            raise UsageParseError(f"is null{hint}", path=key)
+        if not is_map(block):
+            raise UsageParseError(f"must be an object, got {kind(block)}", path=key)
+        return block, key
+    if is_map(data) and not any(k in data for k in ("object", "type", "id", "model", "choices")):
+        return data, ""  # a bare usage block
+    raise UsageParseError("is missing", path=key)
+
+
+def _tokens(shape: str, spec: UsageSpec, data: Any, creator: str | None = PROVIDER) -> Reading:
+    block, path = usage_block(data)
+    n = spec.counts(block, path)
+    usage, alternatives = _split_media(path or "usage", n)
+    body = data if is_map(data) else {}
+    return Reading(
+        usage=usage,
+        shape=shape,
+        creator=creator,
+        model=_model(body),
+        tier=tier_of(body),
+        at=timestamp(get(body.get("created", body.get("created_at"))), "created"),
+        unpriced=tuple(spec.unknown(block, path)),
+        alternatives=alternatives,
+    )
+
+
+def _split_media(path: str, n: Mapping[str, int]) -> tuple[Usage, tuple[Usage, ...]]:
+    """A Usage from OpenAI counts whose audio/image splits are totals over the whole prompt.
+
+    When the prompt has cached tokens and media tokens but no cached breakdown, the data cannot
+    tell how many cached tokens are media: the Usage reads them as text first, and the other
+    extreme (media first) is returned as an alternative that must price the same.
+    """
+    total, cached, write = n.get("input", 0), n.get("cached", 0), n.get("write", 0)
+    write_12h = n.get("write_12h", 0)
+    audio, image = n.get("audio_in", 0), n.get("image_in", 0)
+    known_split = "cached_audio" in n and (n.get("cached_audio", 0) or n.get("cached_image", 0))
+    common: dict[str, int] = {
+        "input_tokens": total,
+        "cached_input_tokens": cached,
+        "cache_write_tokens": write - write_12h,
+        "cache_write_12h_tokens": write_12h,
+        "output_tokens": n.get("output", 0),
+        "reasoning_tokens": n.get("reasoning", 0),
+        "audio_output_tokens": n.get("audio_out", 0),
+        "image_output_tokens": n.get("image_out", 0),
+    }
+    if write_12h > write:
+        raise UsageParseError(
+            f"12-hour cache writes ({write_12h}) exceed cache_write_tokens ({write})",
+            path=f"{path}.input_tokens_details",
+        )
+    if known_split or not (cached and (audio or image)):
+        c_audio, c_image = (n.get("cached_audio", 0), n.get("cached_image", 0)) if known_split else (0, 0)
+        usage = make_usage(
+            path,
+            **common,
+            audio_input_tokens=audio - c_audio,
+            image_input_tokens=image - c_image,
+            cached_audio_input_tokens=c_audio,
+            cached_image_input_tokens=c_image,
+        )
+        return usage, ()
+    low, high = cached_media_bounds(total - audio - image - write, cached, {"audio": audio, "image": image})
+    first, other = (
+        make_usage(
+            path,
+            **common,
+            audio_input_tokens=audio - split["audio"],
+            image_input_tokens=image - split["image"],
+            cached_audio_input_tokens=split["audio"],
+            cached_image_input_tokens=split["image"],
+        )
+        for split in (low, high)
+    )
+    return first, (other,) if other != first else ()
+
+
+def _model(body: Mapping[str, Any]) -> str | None:
+    value = body.get("model")
+    return value if isinstance(value, str) and value else None
+
+
+def tier_of(body: Mapping[str, Any]) -> str | None:
+    """The costcalc tier of a response's ``service_tier`` (None: not stated)."""
+    raw = get(body.get("service_tier"))
+    if raw is None:
+        return None
+    if not isinstance(raw, str) or raw not in TIERS:
+        raise UsageParseError(
+            f"service tier {raw!r} is not one costcalc prices (known: {', '.join(TIERS)}); pass tier= "
+            "if you know its rates",
+            path="service_tier",
+        )
+    tier = TIERS[raw]
+    if tier is None:
+        raise UsageParseError(
+            f"service tier {raw!r}: {_REFUSED_TIERS[raw]}; pass tier= to price it", path="service_tier"
+        )
+    return tier
+
+
+def _chat(data: Any) -> Reading:
+    return _tokens("openai.chat", CHAT_USAGE, data)
+
+
+def _embeddings(data: Any) -> Reading:
+    return _tokens("openai.embeddings", EMBEDDINGS_USAGE, data)
+
+
+def _realtime(data: Any) -> Reading:
+    body = get(data.get("response")) if is_map(data) and data.get("type") == "response.done" else data
+    return _tokens("openai.realtime", REALTIME_USAGE, body)
+
+
+def _transcription(data: Any) -> Reading:
+    block, path = usage_block(data)
+    if block.get("type") == "duration":
+        seconds = get(block.get("seconds"))
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 <= seconds < 10**9:
+            raise UsageParseError(f"must be a number of seconds, got {kind(seconds)}", path=f"{path}.seconds")
+        unknown = UsageSpec(read={}, free=frozenset({"seconds"})).unknown(block, path)
+        from decimal import Decimal
+
+        number = Decimal(repr(seconds)) if isinstance(seconds, float) else Decimal(seconds)
+        usage = make_usage(path, units={"audio_second": number})
+        return Reading(usage=usage, shape="openai.transcription", creator=PROVIDER, unpriced=tuple(unknown))
+    return _tokens("openai.transcription", REALTIME_USAGE, data)
+
+
+def _responses(data: Any) -> Reading:
+    base = _tokens("openai.responses", RESPONSES_USAGE, data)
+    body = data if is_map(data) else {}
+    units: dict[str, int] = {}
+    unpriced = list(base.unpriced)
+    parts: list[Part] = []
+    tool_usage = details(body, "tool_usage", "")
+    web = details(tool_usage, "web_search", "tool_usage")
+    searches_reported = "num_requests" in web
+    if searches_reported:
+        units["web_search_call"] = count(web, "num_requests", "tool_usage.web_search")
+    image_gen = details(tool_usage, "image_gen", "tool_usage")
+    tools = get(body.get("tools")) or []
+    if image_gen:
+        image_usage = IMAGE_GEN_USAGE.counts(image_gen, "tool_usage.image_gen")
+        unpriced += IMAGE_GEN_USAGE.unknown(image_gen, "tool_usage.image_gen")
+        usage = make_usage(
+            "tool_usage.image_gen",
+            input_tokens=image_usage["input"],
+            cached_input_tokens=image_usage["cached"],
+            image_input_tokens=image_usage["image_in"] - image_usage["cached_image"],
+            cached_image_input_tokens=image_usage["cached_image"],
+            output_tokens=image_usage["output"],
+            image_output_tokens=image_usage["image_out"],
+        )
+        if usage.input_tokens or usage.output_tokens:
+            parts.append(Part("image_generation", usage, _image_model(tools)))
+    unknown_tool_usage = set(tool_usage) - {"web_search", "image_gen"}
+    for name in sorted(unknown_tool_usage):
+        for where, value in _numbers(tool_usage[name]):
+            unpriced.append(_unknown(f"tool_usage.{name}{where}", value))
+    output = get(body.get("output")) or []
+    if not isinstance(output, list):
+        raise UsageParseError(f"must be a list, got {kind(output)}", path="output")
+    containers: dict[str, str] = {}
+    images_without_usage = 0
+    for i, raw in enumerate(output):
+        item = get(raw)
+        if not is_map(item):
+            raise UsageParseError(f"must be an object, got {kind(item)}", path=f"output[{i}]")
+        kind_ = item.get("type")
+        if kind_ == "web_search_call":
+            action = details(item, "action", f"output[{i}]")
+            if (
+                not searches_reported
+                and action.get("type", "search") == "search"
+                and item.get("status") != "failed"
+            ):
+                units["web_search_call"] = units.get("web_search_call", 0) + 1
+        elif kind_ == "file_search_call":
+            if item.get("status") != "failed":
+                units["file_search_call"] = units.get("file_search_call", 0) + 1
+        elif kind_ == "code_interpreter_call":
+            container = item.get("container_id")
+            if not isinstance(container, str) or not container:
+                raise UsageParseError("must name its container", path=f"output[{i}].container_id")
+            containers.setdefault(container, _container_unit(tools))
+        elif kind_ == "image_generation_call":
+            svg = details(item, "svg_usage", f"output[{i}]")
+            if svg:
+                parts.append(_svg_part(svg, f"output[{i}].svg_usage", unpriced))
+            elif not image_gen and item.get("status") == "completed":
+                images_without_usage += 1
+        elif kind_ == "shell_call":
+            environment = details(item, "environment", f"output[{i}]")
+            if environment.get("type") not in (None, "local"):
+                unpriced.append(
+                    Unpriced(
+                        f"output[{i}]",
+                        1,
+                        "a shell call in a hosted container: costcalc has no published price for it",
+                    )
+                )
+        elif isinstance(kind_, str) and kind_ not in FREE_ITEMS:
+            unpriced.append(
+                Unpriced(
+                    f"output[{i}].type",
+                    1,
+                    f"output item {kind_!r} is a kind costcalc does not know the billing of; it is "
+                    "refused rather than assumed free",
+                )
+            )
+    for unit in containers.values():
+        units[unit] = units.get(unit, 0) + 1
+    if images_without_usage:
+        unpriced.append(
+            Unpriced(
+                "output[].image_generation_call",
+                images_without_usage,
+                "image generation calls whose tokens the response does not report (no tool_usage): "
+                "they are billed at the image model's rates and cannot be priced from this payload",
+            )
+        )
+    usage = base.usage
+    alternatives = base.alternatives
+    if units:
+        usage = usage.model_copy(update={"units": {**usage.units, **units}})
+        alternatives = tuple(a.model_copy(update={"units": {**a.units, **units}}) for a in alternatives)
+    return Reading(
+        usage=usage,
+        shape=base.shape,
+        creator=base.creator,
+        model=base.model,
+        tier=base.tier,
+        at=base.at,
+        unpriced=tuple(unpriced),
+        parts=tuple(parts),
+        alternatives=alternatives,
+    )
+
+
+def _numbers(value: Any) -> list[tuple[str, Any]]:
+    from costcalc.providers.base import unknown_numbers
+
+    return [(f".{where}" if where else "", v) for where, v in unknown_numbers(value, frozenset())]
+
+
+def _unknown(where: str, value: Any) -> Unpriced:
+    return Unpriced(
+        where,
+        value,
+        f"the payload reports {value} at {where!r}, a quantity costcalc does not know how to bill",
+    )
+
+
+def _image_model(tools: Any) -> str:
+    for tool in tools if isinstance(tools, list) else []:
+        tool = get(tool)
+        if is_map(tool) and tool.get("type") == "image_generation":
+            model = tool.get("model")
+            if isinstance(model, str) and model:
+                return model
+    return DEFAULT_IMAGE_MODEL
+
+
+def _container_unit(tools: Any) -> str:
+    for tool in tools if isinstance(tools, list) else []:
+        tool = get(tool)
+        if is_map(tool) and tool.get("type") == "code_interpreter":
+            container = get(tool.get("container"))
+            if is_map(container):
+                size = container.get("memory_limit") or "1g"
+                unit = _CONTAINER_UNITS.get(size) if isinstance(size, str) else None
+                if unit is None:
+                    raise UsageParseError(
+                        f"container memory_limit {size!r} is not one of {', '.join(_CONTAINER_UNITS)}",
+                        path="tools[].container.memory_limit",
+                    )
+                return unit
+    return "code_interpreter_container"
+
+
+def _svg_part(svg: Mapping[str, Any], path: str, unpriced: list[Unpriced]) -> Part:
+    spec = UsageSpec(
+        read={"input_tokens": "input", "output_tokens": "output", "reasoning_tokens": "reasoning"},
+        free=frozenset({"total_tokens"}),
+        required=frozenset({"input_tokens", "output_tokens"}),
+    )
+    n = spec.counts(svg, path)
+    unpriced += spec.unknown(svg, path)
+    model = svg.get("model")
+    if not isinstance(model, str) or not model:
+        raise UsageParseError("must name the model that drew the SVG", path=f"{path}.model")
+    usage = make_usage(
+        path, input_tokens=n["input"], output_tokens=n["output"], reasoning_tokens=n["reasoning"]
+    )
+    return Part("image_generation (svg)", usage, model)
+
+
+_READERS: Final[dict[str, Callable[[Any], Reading]]] = {
+    "openai.chat": _chat,
+    "openai.responses": _responses,
+    "openai.embeddings": _embeddings,
+    "openai.realtime": _realtime,
+    "openai.transcription": _transcription,
+    "openai.batch": lambda data: _batch_reading(data),  # defined below
+}
+
+
+# -- Batch files --------------------------------------------------------------------------------------
+
+
+def _batch_reading(data: Any) -> Reading:
+    result = read_batch_result(data)
+    if result.failure is not None or result.reading is None:
+        from costcalc.errors import BatchRequestError
+
+        failure = result.failure or BatchFailure("failed", "no response")
+        raise BatchRequestError(failure.reason, custom_id=result.custom_id, error=failure.error)
+    return result.reading
+
+
+def read_batch_result(data: Any) -> BatchResult:
+    """One line of a Batch output file: a priced response at the batch tier, or a failure."""
+    if not is_map(data):
+        raise UsageParseError(f"a Batch output line is a JSON object, got {kind(data)}")
+    custom_id = data.get("custom_id")
+    cid = custom_id if isinstance(custom_id, str) else None
+    response = get(data.get("response"))
+    error = get(data.get("error"))
+    if response is None or error:
+        return BatchResult(
+            cid,
+            None,
+            BatchFailure(
+                _failure_status(error),
+                f"request {custom_id!r} has no response (it failed or expired): {_failure_text(error)}",
+                error,
+            ),
+        )
+    if not is_map(response):
+        raise UsageParseError(f"must be an object, got {kind(response)}", path="response")
+    status = response.get("status_code")
+    body = get(response.get("body"))
+    if status != 200:
+        detail = body.get("error") if is_map(body) else body
+        return BatchResult(
+            cid,
+            None,
+            BatchFailure(
+                "errored", f"request {custom_id!r} returned HTTP {status}: {_failure_text(detail)}", body
+            ),
+        )
+    if not is_map(body):
+        raise UsageParseError(f"must be an object, got {kind(body)}", path="response.body")
+    shape = _body_shape(body)
+    stated = get(body.get("service_tier"))
+    if stated not in (None, "default", "auto", "batch"):
+        raise UsageParseError(
+            f"a Batch API response bills at the batch tier, but says service tier {stated!r}",
+            path="response.body.service_tier",
+        )
+    if stated is not None:  # the line is the batch tier whatever the body says
+        body = {k: v for k, v in body.items() if k != "service_tier"}
+    try:
+        reading = read(body, shape)
+    except UsageParseError as exc:
+        raise UsageParseError(
+            str(exc).removeprefix(f"{exc.path}: ") if exc.path else str(exc),
+            path=f"response.body.{exc.path}" if exc.path else "response.body",
+        ) from exc
+    return BatchResult(cid, _at_batch(reading))
+
+
+def _at_batch(reading: Reading) -> Reading:
+    from dataclasses import replace
+
+    return replace(reading, tier="batch", shape="openai.batch")
+
+
+def _body_shape(body: Mapping[str, Any]) -> str:
+    obj = body.get("object")
+    if obj == "response":
+        return "openai.responses"
+    if obj == "list":
+        return "openai.embeddings"
+    if isinstance(obj, str) and obj.startswith(("chat.completion", "text_completion")):
+        return "openai.chat"
+    usage = get(body.get("usage"))
+    if is_map(usage) and "input_tokens" in usage and "prompt_tokens" not in usage:
+        return "openai.responses"
+    if is_map(usage) and "completion_tokens" not in usage and "prompt_tokens" in usage:
+        return "openai.embeddings"
+    return "openai.chat"
+
+
+def _failure_status(error: Any) -> str:
+    code = error.get("code") if is_map(error) else None
+    return "expired" if code == "batch_expired" else "failed"
+
+
+def _failure_text(error: Any) -> str:
+    if is_map(error):
+        nested = get(error.get("error"))
+        inner: Mapping[str, Any] = nested if is_map(nested) else error
+        code = inner.get("code") or inner.get("type")
+        message = inner.get("message")
+        return f"{code}: {message}" if code else str(message)
+    return repr(error)
+
+
+def read_batch_request(data: Mapping[str, Any]) -> BatchRequest:
+    """One line of a Batch input file: ``{custom_id, method, url, body}``."""
+    custom_id = data.get("custom_id")
+    if not isinstance(custom_id, str) or not custom_id:
+        raise InvalidRequestError(f"must be a non-empty string, got {kind(custom_id)}", field="custom_id")
+    url = data.get("url")
+    if url not in ENDPOINTS:
+        raise InvalidRequestError(
+            f"{url!r} is not a Batch endpoint costcalc prices ({', '.join(ENDPOINTS)})", field="url"
+        )
+    method = data.get("method", "POST")
+    if method != "POST":
+        raise InvalidRequestError(f"must be POST, got {method!r}", field="method")
+    body = data.get("body")
+    if not is_map(body):
+        raise InvalidRequestError(f"must be an object, got {kind(body)}", field="body")
+    model = body.get("model")
+    if not isinstance(model, str) or not model:
+        raise InvalidRequestError(f"must be a model name, got {kind(model)}", field="body.model")
+    return BatchRequest(custom_id, body, str(url), model)
+
+
+# -- request bodies -----------------------------------------------------------------------------------
+
+
+def count_request(endpoint: str, body: Mapping[str, Any], info: Any, catalog: Any) -> RequestCount:
+    """The billed prompt of an OpenAI request body for ``endpoint``, exactly (tiktoken), with the
+    request's own output cap and reasoning effort. ``info`` is the resolved ModelInfo."""
+    from costcalc.tokens.chat import count_messages
+    from costcalc.tokens.text import encoding_for
+
+    allowed = ENDPOINT_KINDS.get(endpoint)
+    if allowed is None:
+        raise InvalidRequestError(f"{endpoint!r} is not an endpoint costcalc counts", field="url")
+    if info.kind not in allowed:
+        raise InvalidRequestError(
+            f"{info.id!r} is a {info.kind} model; {endpoint} takes {' or '.join(allowed)} models",
+            field="body.model",
+        )
+    effort: Any = None
+    input_only = False
+    if endpoint == "/v1/chat/completions":
+        messages = body.get("messages")
+        if not isinstance(messages, list):
+            raise InvalidRequestError(
+                f"must be a list of messages, got {kind(messages)}", field="body.messages"
+            )
+        tools = body.get("tools") or body.get("functions")
+        tokens = count_messages(messages, info.id, tools=tools, catalog=catalog, warn_approximate=False)
+        cap = _cap(body, ("max_completion_tokens", "max_tokens"))
+        effort = body.get("reasoning_effort")
+    elif endpoint == "/v1/responses":
+        if "input" not in body:
+            raise InvalidRequestError("is missing", field="body.input")
+        tokens = count_messages(
+            body["input"],
+            info.id,
+            tools=body.get("tools"),
+            instructions=body.get("instructions"),
+            catalog=catalog,
+            warn_approximate=False,
+        )
+        cap = _cap(body, ("max_output_tokens",))
+        reasoning = body.get("reasoning")
+        if is_map(reasoning):
+            effort = reasoning.get("effort")
+    elif endpoint in ("/v1/embeddings", "/v1/moderations"):
+        enc = encoding_for(info.id, catalog, warn=False)[0]
+        tokens = _embedding_tokens(body, enc)
+        cap = None
+        input_only = True
+    else:  # /v1/completions
+        enc = encoding_for(info.id, catalog, warn=False)[0]
+        prompt = body.get("prompt")
+        prompts = [prompt] if isinstance(prompt, str) else prompt
+        if not isinstance(prompts, list) or not prompts or not all(isinstance(p, str) for p in prompts):
+            raise InvalidRequestError("must be a string or a list of strings", field="body.prompt")
+        tokens = sum(len(enc.encode_ordinary(p)) for p in prompts)
+        cap = _cap(body, ("max_tokens",))
+    if effort is not None and not isinstance(effort, str):
+        raise InvalidRequestError(f"must be a string, got {kind(effort)}", field="body.reasoning_effort")
+    return RequestCount(info.id, tokens, cap, effort, endpoint, info.tokenizer_exact, input_only)
+
+
+def _cap(body: Mapping[str, Any], keys: tuple[str, ...]) -> int | None:
+    for key in keys:
+        value = body.get(key)
+        if value is not None:
+            if type(value) is not int or value <= 0:
+                raise InvalidRequestError(f"must be a whole number > 0, got {value!r}", field=f"body.{key}")
+            return value
+    return None
+
+
+def _embedding_tokens(body: Mapping[str, Any], enc: Any) -> int:
+    if "input" not in body:
+        raise InvalidRequestError("is missing", field="body.input")
+    value = body["input"]
+    items = (
+        [value]
+        if isinstance(value, str) or (isinstance(value, list) and value and type(value[0]) is int)
+        else value
+    )
+    if not isinstance(items, list) or not items:
+        raise InvalidRequestError(
+            "must be a string, a list of strings or a list of token arrays", field="body.input"
+        )
+    total = 0
+    for i, item in enumerate(items):
+        if isinstance(item, str):
+            total += len(enc.encode_ordinary(item))
+        elif isinstance(item, list) and item and all(type(t) is int and 0 <= t < enc.n_vocab for t in item):
+            total += len(item)
+        else:
+            raise InvalidRequestError(
+                f"must be a string or a non-empty array of token ids in [0, {enc.n_vocab}), got {kind(item)}",
+                field=f"body.input[{i}]" if items is value else "body.input",
+            )
+    return total
