@@ -115,6 +115,8 @@ class PricePeriod(BaseModel):
     verified: tuple[str, ...] = ()
     ends: dt.date | None = None
     note: str | None = None
+    #: The published rule some rates were computed by ("Batch is 50% of standard"), with its source.
+    rule: str | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -373,12 +375,23 @@ class ResolvedModel:
 
 # -- loading -------------------------------------------------------------------------------------
 
-_FILE_KEYS: Final = ("provider", "source", "checked", "tokenizer_exact", "prefixes", "note", "models")
+_FILE_KEYS: Final = (
+    "provider",
+    "source",
+    "checked",
+    "tokenizer_exact",
+    "prefixes",
+    "qualified_only",
+    "surcharges",
+    "note",
+    "models",
+)
 
 
-def _models_from_document(doc: Any, origin: str) -> tuple[list[ModelInfo], dict[str, str]]:
+def _models_from_document(doc: Any, origin: str) -> tuple[list[ModelInfo], dict[str, str], set[str]]:
     """Validate one catalog document: file-level defaults plus a list of ``models``. Returns the
-    models and the name prefixes the document declares (prefix -> provider)."""
+    models, the name prefixes the document declares (prefix -> provider), and the providers whose
+    names resolve only with their prefix or ``provider=`` (``qualified_only = true``)."""
     if not isinstance(doc, Mapping):
         raise CatalogError(f"{origin}: a catalog is a table with a 'models' list, got {type(doc).__name__}")
     unknown = set(doc) - set(_FILE_KEYS)
@@ -387,7 +400,9 @@ def _models_from_document(doc: Any, origin: str) -> tuple[list[ModelInfo], dict[
     entries = doc.get("models")
     if not isinstance(entries, list) or not entries:
         raise CatalogError(f"{origin}: 'models' must be a non-empty list of model tables")
-    defaults = {k: doc[k] for k in ("provider", "source", "checked", "tokenizer_exact") if k in doc}
+    defaults = {
+        k: doc[k] for k in ("provider", "source", "checked", "tokenizer_exact", "surcharges") if k in doc
+    }
     models = []
     for i, entry in enumerate(entries):
         if not isinstance(entry, Mapping):
@@ -408,7 +423,12 @@ def _models_from_document(doc: Any, origin: str) -> tuple[list[ModelInfo], dict[
         raise CatalogError(f"{origin}: 'prefixes' need a file-level 'provider'")
     for prefix in raw:
         prefixes[prefix.lower()] = str(provider).lower()
-    return models, prefixes
+    qualified = doc.get("qualified_only", False)
+    if not isinstance(qualified, bool):
+        raise CatalogError(f"{origin}: 'qualified_only' must be true or false")
+    if qualified and not isinstance(provider, str):
+        raise CatalogError(f"{origin}: 'qualified_only' needs a file-level 'provider'")
+    return models, prefixes, ({str(provider).lower()} if qualified else set())
 
 
 def _refuse_floats(value: object, path: str) -> None:
@@ -458,9 +478,23 @@ class Catalog:
     ``provider=`` says otherwise.
     """
 
-    __slots__ = ("_by_key", "_fast", "_index", "_lock", "_prefixes", "_resolved", "_resolved_for")
+    __slots__ = (
+        "_by_key",
+        "_fast",
+        "_index",
+        "_lock",
+        "_prefixes",
+        "_qualified",
+        "_resolved",
+        "_resolved_for",
+    )
 
-    def __init__(self, models: Iterable[ModelInfo], prefixes: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        models: Iterable[ModelInfo],
+        prefixes: Mapping[str, str] | None = None,
+        qualified_only: Iterable[str] = (),
+    ) -> None:
         if isinstance(models, Catalog | str | bytes | Mapping) or not isinstance(models, Iterable):
             raise InvalidInputError(
                 f"a Catalog is built from ModelInfo objects, got {type(models).__name__}; use "
@@ -494,6 +528,7 @@ class Catalog:
         self._index = index
         self._prefixes = {f"{p}/": p for p in {m.provider for m in by_key.values()}}
         self._prefixes.update(prefixes or {})
+        self._qualified = frozenset(qualified_only)
         self._resolved: dict[str, ResolvedModel] = {}
         self._resolved_for: dict[tuple[str, str], ResolvedModel] = {}
         self._fast: dict[tuple[str, str], ResolvedModel] = {}
@@ -520,11 +555,13 @@ class Catalog:
             )
         models: list[ModelInfo] = []
         prefixes: dict[str, str] = {}
+        qualified: set[str] = set()
         for i, doc in enumerate(docs):
-            found, more = _models_from_document(doc, f"document {i}")
+            found, more, only = _models_from_document(doc, f"document {i}")
             models.extend(found)
             prefixes.update(more)
-        return cls(models, prefixes)
+            qualified |= only
+        return cls(models, prefixes, qualified)
 
     @classmethod
     def from_file(cls, path: str | Path) -> Self:
@@ -564,7 +601,7 @@ class Catalog:
             )
             for m in merged.values()
         ]
-        return Catalog(kept, {**self._prefixes, **other._prefixes})
+        return Catalog(kept, {**self._prefixes, **other._prefixes}, self._qualified | other._qualified)
 
     def with_discount(
         self,
@@ -619,7 +656,7 @@ class Catalog:
                 for p in m.prices
             )
             out.append(m.model_copy(update={"prices": periods}))
-        return Catalog(out, self._prefixes)
+        return Catalog(out, self._prefixes, self._qualified)
 
     # lookup
 
@@ -644,21 +681,28 @@ class Catalog:
             raise InvalidInputError(
                 f"a provider is a string, got {type(provider).__name__}", field="provider"
             )
-        key, wanted = self._split(name, provider)
-        candidates = self._index.get(key, [])
-        if wanted is not None:
-            candidates = [m for m in candidates if m.provider == wanted]
+        wanted = provider.strip().lower() if provider is not None else None
+        if wanted is not None and wanted not in self.providers:
+            raise UnknownModelError(name, (), provider=wanted)
+        key = name.strip().lower()
+        candidates = self._find(key, wanted, 0)
         if len(candidates) > 1:
             own = [m for m in candidates if m.provider == m.creator]
             if len(own) != 1:
                 raise AmbiguousModelError(name, sorted(m.provider for m in candidates))
             candidates = own
         if not candidates:
+            named = next((p for prefix, p in self._prefixes.items() if key.startswith(prefix)), None)
+            within = wanted or named
             pool = [
-                n for n, ms in self._index.items() if wanted is None or any(m.provider == wanted for m in ms)
+                n
+                for n, ms in self._index.items()
+                if any(m.provider == within if within else m.provider not in self._qualified for m in ms)
             ]
             close = difflib.get_close_matches(key, pool, n=5, cutoff=0.6)
-            raise UnknownModelError(name, close, provider=wanted)
+            if within is None:  # sold only where a prefix is needed (azure/, vertex_ai/...)
+                close = [f"{m.provider}/{key}" for m in self._index.get(key, [])] + close
+            raise UnknownModelError(name, close[:5], provider=within)
         found = candidates[0]
         with self._lock:
             fast = self._fast.get(found.key)
@@ -671,34 +715,31 @@ class Catalog:
                     self._resolved_for[(provider, name)] = fast
         return fast
 
-    def _split(self, name: str, provider: str | None) -> tuple[str, str | None]:
-        """The name without its prefixes, and the provider they (or ``provider``) name."""
-        key = name.strip().lower()
-        wanted = provider.strip().lower() if provider is not None else None
-        if wanted is not None and wanted not in {m.provider for m in self._by_key.values()}:
-            raise UnknownModelError(name, (), provider=wanted)
-        for _ in range(4):  # bedrock/converse/us.anthropic...: a few layers at most
-            for prefix in _NEUTRAL_PREFIXES:
-                if key.startswith(prefix) and key[len(prefix) :]:
-                    key = key[len(prefix) :]
-            if key in self._index and (wanted is None or any(m.provider == wanted for m in self._index[key])):
-                return key, wanted
-            match = next(
-                (
-                    p
-                    for p in sorted(self._prefixes, key=len, reverse=True)
-                    if key.startswith(p) and key[len(p) :]
-                ),
-                None,
-            )
-            if match is None:
-                break
-            named = self._prefixes[match]
-            if wanted is not None and named != wanted:
-                break
-            wanted = named
-            key = key[len(match) :]
-        return key, wanted
+    def _find(self, key: str, wanted: str | None, depth: int) -> list[ModelInfo]:
+        """The models ``key`` names, within ``wanted`` if given. A provider prefix that leads to a
+        model of that provider wins (``openai/gpt-4o`` is OpenAI's, whatever else is called
+        that); then the name as it is."""
+        for prefix in _NEUTRAL_PREFIXES:
+            if key.startswith(prefix) and len(key) > len(prefix):
+                key = key[len(prefix) :]
+        if wanted is not None:  # within one provider, its own exact ids come first
+            exact = [m for m in self._index.get(key, []) if m.provider == wanted]
+            if exact:
+                return exact
+        if depth < 4:  # bedrock/converse/...: a few layers at most
+            for prefix in self._sorted_prefixes():
+                named = self._prefixes[prefix]
+                if key.startswith(prefix) and len(key) > len(prefix) and wanted in (None, named):
+                    found = self._find(key[len(prefix) :], named, depth + 1)
+                    if found:
+                        return found
+        models = self._index.get(key, [])
+        if wanted is None:
+            return [m for m in models if m.provider not in self._qualified]
+        return [m for m in models if m.provider == wanted]
+
+    def _sorted_prefixes(self) -> list[str]:
+        return sorted(self._prefixes, key=len, reverse=True)
 
     def list_models(
         self, provider: str | None = None, *, kind: str | None = None, tier: str | None = None
@@ -736,11 +777,13 @@ class Catalog:
         at: dt.date | dt.datetime | str | None = None,
         provider: str | None = None,
         strict: bool = True,
+        surcharges: Iterable[str] = (),
     ) -> Cost:
         """The exact cost of ``usage`` on ``model`` at service ``tier``, at the prices in force ``at``.
 
         A quantity the model has no rate for raises :class:`UnpricedUsageError`; with
-        ``strict=False`` it is listed in :attr:`Cost.unpriced` instead.
+        ``strict=False`` it is listed in :attr:`Cost.unpriced` instead. ``surcharges`` names
+        multipliers the model's data publishes (``"inference_geo_us"``, ``"data_zone_eu"``...).
         """
         if type(usage) is not Usage and not isinstance(usage, Usage):
             raise InvalidInputError(
@@ -757,8 +800,20 @@ class Catalog:
             raise UnsupportedTierError(fast.model.id, tier, tuple(tiers))
         above, rates, pt, long_rates, long_pt = found
         if usage.input_tokens > above:
-            return compute_cost(usage, long_rates, fast.model.id, tier, long_pt, strict=strict)
-        return compute_cost(usage, rates, fast.model.id, tier, pt, strict=strict)
+            cost = compute_cost(usage, long_rates, fast.model.id, tier, long_pt, strict=strict)
+        else:
+            cost = compute_cost(usage, rates, fast.model.id, tier, pt, strict=strict)
+        if surcharges:
+            for name in _names(surcharges, "surcharges"):
+                factor = fast.model.surcharges.get(name)
+                if factor is None:
+                    offered = ", ".join(sorted(fast.model.surcharges)) or "none"
+                    raise InvalidInputError(
+                        f"{fast.model.id!r} has no {name!r} surcharge in the catalog (it has: {offered})",
+                        field="surcharges",
+                    )
+                cost = cost.scaled(factor)
+        return cost
 
     def __contains__(self, name: object) -> bool:
         if not isinstance(name, str):
@@ -784,7 +839,7 @@ class Catalog:
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickles as its models (for worker processes): caches and the lock are rebuilt.
-        return (Catalog, (list(self._by_key.values()), dict(self._prefixes)))
+        return (Catalog, (list(self._by_key.values()), dict(self._prefixes), set(self._qualified)))
 
 
 def _offers(model: ModelInfo, tier: str) -> bool:
@@ -819,6 +874,8 @@ def catalog_or_default(catalog: Catalog | None) -> Catalog:
 
 _default: Catalog | None = None
 _default_lock = threading.Lock()
+#: Data files that are not price catalogs.
+_NOT_CATALOGS: Final = frozenset({"reasoning.toml", "tokenizers.toml"})
 
 
 def default_catalog() -> Catalog:
@@ -829,13 +886,15 @@ def default_catalog() -> Catalog:
             if _default is None:
                 models: list[ModelInfo] = []
                 prefixes: dict[str, str] = {}
+                qualified: set[str] = set()
                 for entry in sorted((resources.files("costcalc") / "data").iterdir(), key=lambda e: e.name):
-                    if entry.name.endswith(".toml") and entry.name != "reasoning.toml":
+                    if entry.name.endswith(".toml") and entry.name not in _NOT_CATALOGS:
                         doc = tomllib.loads(entry.read_text(encoding="utf-8"), parse_float=Decimal)
-                        found, more = _models_from_document(doc, f"costcalc/data/{entry.name}")
+                        found, more, only = _models_from_document(doc, f"costcalc/data/{entry.name}")
                         models.extend(found)
                         prefixes.update(more)
-                _default = Catalog(models, prefixes)
+                        qualified |= only
+                _default = Catalog(models, prefixes, qualified)
     return _default
 
 
@@ -859,6 +918,7 @@ def price(
     at: dt.date | dt.datetime | str | None = None,
     provider: str | None = None,
     strict: bool = True,
+    surcharges: Iterable[str] = (),
 ) -> Cost:
     """The exact cost of ``usage`` on ``model`` with the built-in catalog.
 
@@ -867,5 +927,9 @@ def price(
     in force on that date (default: today, UTC). ``provider`` picks who sells the model when
     several do (``"bedrock"``, ``"azure"``...). A quantity the model has no rate for raises
     :class:`UnpricedUsageError`; ``strict=False`` lists it in :attr:`Cost.unpriced` instead.
+    ``surcharges`` applies published multipliers by name (a data-zone deployment, US-only
+    inference...); :attr:`ModelInfo.surcharges` lists a model's.
     """
-    return default_catalog().price(usage, model, tier=tier, at=at, provider=provider, strict=strict)
+    return default_catalog().price(
+        usage, model, tier=tier, at=at, provider=provider, strict=strict, surcharges=surcharges
+    )

@@ -118,7 +118,16 @@ def estimate(
         raise ValueError(f"output_tokens ({output_tokens}) exceed the output cap of {cap}")
 
     billed_reasoning, billed_out, costs, ceiling = priced_range(
-        cat, info.id, input_tokens, cached_input_tokens, output_tokens, band, cap, tier, at
+        cat,
+        info.id,
+        input_tokens,
+        cached_input_tokens,
+        output_tokens,
+        band,
+        cap,
+        tier,
+        at,
+        provider=info.provider,
     )
     return Estimate(
         model=info.id,
@@ -149,6 +158,8 @@ def priced_range(
     cap: int | None,
     tier: str,
     at: dt.date | dt.datetime | str | None,
+    *,
+    provider: str | None = None,
 ) -> tuple[tuple[int, int, int], tuple[int, int, int], tuple[Cost, Cost, Cost], Cost | None]:
     """Billed reasoning, billed output and cost at each end of ``band``, and the ceiling.
 
@@ -167,12 +178,12 @@ def priced_range(
                 output_tokens=total,
                 reasoning_tokens=billed,
             )
-            done[r] = (billed, total, cat.price(usage, model_id, tier=tier, at=at))
+            done[r] = (billed, total, cat.price(usage, model_id, tier=tier, at=at, provider=provider))
     ends = [done[r] for r in reasoning]
     ceiling = None
     if cap is not None:
         worst = Usage(input_tokens=input_tokens, cached_input_tokens=cached_input_tokens, output_tokens=cap)
-        ceiling = cat.price(worst, model_id, tier=tier, at=at)
+        ceiling = cat.price(worst, model_id, tier=tier, at=at, provider=provider)
     return (
         (ends[0][0], ends[1][0], ends[2][0]),
         (ends[0][1], ends[1][1], ends[2][1]),

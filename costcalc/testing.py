@@ -19,7 +19,16 @@ from costcalc.catalog import Catalog, ModelInfo, default_catalog
 from costcalc.pricing import TIERS, Usage
 from costcalc.reasoning import EFFORTS
 
-__all__ = ["chat_messages", "efforts", "model_names", "reasoning_models", "tiers", "token_counts", "usages"]
+__all__ = [
+    "chat_messages",
+    "efforts",
+    "model_names",
+    "priced_usages",
+    "reasoning_models",
+    "tiers",
+    "token_counts",
+    "usages",
+]
 
 
 def token_counts(max_value: int = 2_000_000) -> st.SearchStrategy[int]:
@@ -54,15 +63,22 @@ def usages(
 
 
 def model_names(
-    catalog: Catalog | None = None, *, provider: str | None = None, spelled: bool = False
+    catalog: Catalog | None = None,
+    *,
+    provider: str | None = None,
+    spelled: bool = False,
+    kind: str | None = None,
 ) -> st.SearchStrategy[str]:
-    """Ids of the catalog's models; with ``spelled=True`` also the other ways the APIs accept them:
-    their aliases (dated snapshots, ``-latest``), their provider's prefix (``openai/``), any case.
-    Every name drawn resolves to one model of the catalog."""
+    """Names of the catalog's models, each resolving to one model: its id, or ``provider/id``
+    where the bare id names another provider's model. With ``spelled=True`` also the other ways
+    the APIs accept them: their aliases (dated snapshots, ``-latest``), their provider's prefix
+    (``openai/``), any case. ``kind`` keeps one kind of model (``"chat"``, ``"embedding"``...)."""
     cat = catalog if catalog is not None else default_catalog()
-    models = cat.list_models(provider)
+    models = cat.list_models(provider, kind=kind)
     if not spelled:
-        return st.sampled_from([m.id for m in models if _names_itself(cat, m.id, m)])
+        return st.sampled_from(
+            [m.id if _names_itself(cat, m.id, m) else f"{m.provider}/{m.id}" for m in models]
+        )
     names = [
         spelling
         for m in models
@@ -80,6 +96,37 @@ def _names_itself(cat: Catalog, name: str, model: ModelInfo) -> bool:
         return False
 
 
+def priced_usages(
+    catalog: Catalog | None = None,
+    *,
+    provider: str | None = None,
+    tier: str = "standard",
+    max_input: int = 2_000_000,
+    max_output: int = 200_000,
+) -> st.SearchStrategy[tuple[str, Usage]]:
+    """``(model name, Usage)`` pairs where the model prices every kind of token in the usage at
+    ``tier`` today: cached and cache-write tokens only where the model publishes those rates (a
+    kind without a rate is refused by costcalc, never priced as another). Chat models only."""
+    cat = catalog if catalog is not None else default_catalog()
+    choices: list[tuple[str, bool, bool]] = []
+    for m in cat.list_models(provider, kind="chat"):
+        try:
+            rates = m.rates(tier)
+        except LookupError:  # no such tier, or no price today
+            continue
+        if rates.input is None or rates.output is None:
+            continue
+        name = m.id if _names_itself(cat, m.id, m) else f"{m.provider}/{m.id}"
+        choices.append((name, rates.cached_input is not None, rates.cache_write is not None))
+    if not choices:
+        raise ValueError(f"no chat model with token rates at the {tier!r} tier in this catalog")
+    return st.sampled_from(choices).flatmap(
+        lambda c: usages(max_input=max_input, max_output=max_output, cached=c[1], cache_writes=c[2]).map(
+            lambda u: (c[0], u)
+        )
+    )
+
+
 def tiers() -> st.SearchStrategy[str]:
     """The service tier names (not every model offers every tier)."""
     return st.sampled_from(TIERS)
@@ -93,7 +140,13 @@ def efforts() -> st.SearchStrategy[str]:
 def reasoning_models(catalog: Catalog | None = None) -> st.SearchStrategy[str]:
     """Ids of the catalog's models that bill hidden reasoning and have a reasoning profile."""
     cat = catalog if catalog is not None else default_catalog()
-    return st.sampled_from([m.id for m in cat.list_models() if m.reasoning_profile is not None])
+    return st.sampled_from(
+        [
+            m.id if _names_itself(cat, m.id, m) else f"{m.provider}/{m.id}"
+            for m in cat.list_models()
+            if m.reasoning_profile is not None
+        ]
+    )
 
 
 _ROLES = ("system", "developer", "user", "assistant")

@@ -38,7 +38,8 @@ D = Decimal
         ("google/gemini-2.0-flash-001", "gemini-2.0-flash"),
         ("models/gemini-2.5-pro", "gemini-2.5-pro"),
         ("gemini-2.5-flash-preview-05-20", "gemini-2.5-flash-preview"),
-        ("codex-mini-latest", "codex-mini"),
+        ("codex-mini-latest", "codex-mini-latest"),
+        ("codex-mini", "codex-mini-latest"),  # the earlier id, kept as an alias
     ],
 )
 def test_names_resolve_like_the_apis_accept_them(name: str, expected: str) -> None:
@@ -71,9 +72,15 @@ def test_model_info_fields() -> None:
     )
     assert m.tokenizer_exact
     assert m.source.startswith("https://")
-    assert m.checked == dt.date(2026, 11, 23)
+    assert m.checked == dt.date(2026, 11, 25)
     assert m.tiers() == ("standard", "batch", "flex", "priority")
-    assert m.rates("flex") == cc.Rates(input="0.125", cached_input="0.0125", cache_write="0.125", output="1")
+    flex = m.rates("flex")
+    assert (flex.input, flex.cached_input, flex.cache_write, flex.output) == (
+        D("0.125"),
+        D("0.0125"),
+        D("0.125"),
+        D("1"),
+    )
     assert cc.get_model("gpt-4").encoding == "cl100k_base"
     claude = cc.get_model("claude-opus-4-8")
     assert not claude.tokenizer_exact
@@ -85,7 +92,23 @@ def test_list_models() -> None:
     models = cc.list_models()
     assert len(models) == len(cc.default_catalog()) >= 85
     assert [(m.provider, m.id) for m in models] == sorted((m.provider, m.id) for m in models)
-    assert {m.provider for m in models} == {"openai", "anthropic", "google"}
+    assert {m.provider for m in models} == {
+        "openai",
+        "anthropic",
+        "google",
+        "azure",
+        "bedrock",
+        "vertex_ai",
+        "mistral",
+        "deepseek",
+        "xai",
+        "groq",
+        "together_ai",
+        "fireworks_ai",
+        "cohere",
+        "perplexity",
+        "openrouter",
+    }
     assert all(m.provider == "google" for m in cc.list_models("Google"))
     assert "gpt-4o" in cc.default_catalog()
     assert "nope" not in cc.default_catalog()

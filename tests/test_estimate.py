@@ -138,7 +138,15 @@ def test_monotone_in_output_tokens_and_effort(model: str, out: int, more: int, d
             assert getattr(x.cost, end).total <= getattr(y.cost, end).total
 
 
-NON_REASONING = [m.id for m in cc.list_models() if not m.reasoning]
+# Chat models that bill input and output tokens and do not reason, each by a name that resolves
+# to it (provider-qualified where the bare id is another provider's).
+NON_REASONING = [
+    f"{m.provider}/{m.id}"
+    for m in cc.list_models(kind="chat")
+    if not m.reasoning
+    and m.prices[-1].standard.rates.input is not None
+    and m.prices[-1].standard.rates.output is not None
+]
 
 
 @given(st.sampled_from(NON_REASONING), chat_messages(), st.integers(0, 2_000))

@@ -62,7 +62,7 @@ def count_messages(
         messages = [{"role": "user", "content": messages}]
     elif isinstance(messages, Mapping) or not isinstance(messages, Sequence):
         raise TypeError("messages must be a list of message dicts (or, for the Responses API, a string)")
-    legacy = info.id == "gpt-3.5-turbo" and model.lower().endswith("0301")
+    legacy = info.id == "gpt-3.5-turbo-0301"
     total = 0
     if instructions:
         total += TOKENS_PER_MESSAGE + counter.text("system") + counter.text(instructions)
