@@ -383,6 +383,7 @@ _FILE_KEYS: Final = (
     "prefixes",
     "qualified_only",
     "surcharges",
+    "same_rate",
     "note",
     "models",
 )
@@ -403,11 +404,14 @@ def _models_from_document(doc: Any, origin: str) -> tuple[list[ModelInfo], dict[
     defaults = {
         k: doc[k] for k in ("provider", "source", "checked", "tokenizer_exact", "surcharges") if k in doc
     }
+    same = _same_rate_rule(doc.get("same_rate", {}), origin)
     models = []
     for i, entry in enumerate(entries):
         if not isinstance(entry, Mapping):
             raise CatalogError(f"{origin}: models[{i}] must be a table, got {type(entry).__name__}")
         data = {**defaults, **entry}
+        if same and isinstance(data.get("prices"), list):
+            data["prices"] = [_apply_same_rate(p, same) for p in data["prices"]]
         try:
             _refuse_floats(data, f"models[{i}]")
             models.append(ModelInfo.model_validate(data))
@@ -429,6 +433,40 @@ def _models_from_document(doc: Any, origin: str) -> tuple[list[ModelInfo], dict[
     if qualified and not isinstance(provider, str):
         raise CatalogError(f"{origin}: 'qualified_only' needs a file-level 'provider'")
     return models, prefixes, ({str(provider).lower()} if qualified else set())
+
+
+def _same_rate_rule(raw: object, origin: str) -> dict[str, str]:
+    """A provider's published rule that one kind of token bills at another kind's rate
+    (``same_rate = { image_input = "input" }``: "text / image / video" share one price)."""
+    if not isinstance(raw, Mapping) or not all(isinstance(v, str) for v in raw.values()):
+        raise CatalogError(f"{origin}: 'same_rate' maps a rate name to the rate name it equals")
+    fields = set(Rates.model_fields) - {"units"}
+    for target, source in raw.items():
+        if target not in fields or source not in fields:
+            raise CatalogError(
+                f"{origin}: same_rate {target!r} = {source!r}: both must be rate names "
+                f"({', '.join(sorted(fields))})"
+            )
+    return dict(raw)
+
+
+def _apply_same_rate(period: object, same: Mapping[str, str]) -> object:
+    """``period`` with each tier's (and long tier's) missing ``same_rate`` targets filled in."""
+    if not isinstance(period, Mapping):
+        return period
+
+    def fill(rates: object) -> object:
+        if not isinstance(rates, Mapping):
+            return rates
+        out = dict(rates)
+        for target, source in same.items():
+            if target not in out and out.get(source) is not None:
+                out[target] = out[source]
+        if "long" in out:
+            out["long"] = fill(out["long"])
+        return out
+
+    return {k: fill(v) if k in TIERS else v for k, v in period.items()}
 
 
 def _refuse_floats(value: object, path: str) -> None:
