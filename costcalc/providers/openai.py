@@ -431,10 +431,11 @@ def _responses(data: Any) -> Reading:
     tool_usage = details(body, "tool_usage", "")
     web = details(tool_usage, "web_search", "tool_usage")
     searches_reported = "num_requests" in web
-    if searches_reported:
-        units["web_search_call"] = count(web, "num_requests", "tool_usage.web_search")
-    image_gen = details(tool_usage, "image_gen", "tool_usage")
     tools = get(body.get("tools")) or []
+    search_unit = _search_unit(tools, unpriced)
+    if searches_reported:
+        units[search_unit] = count(web, "num_requests", "tool_usage.web_search")
+    image_gen = details(tool_usage, "image_gen", "tool_usage")
     if image_gen:
         image_usage = IMAGE_GEN_USAGE.counts(image_gen, "tool_usage.image_gen")
         unpriced += IMAGE_GEN_USAGE.unknown(image_gen, "tool_usage.image_gen")
@@ -465,12 +466,9 @@ def _responses(data: Any) -> Reading:
         kind_ = item.get("type")
         if kind_ == "web_search_call":
             action = details(item, "action", f"output[{i}]")
-            if (
-                not searches_reported
-                and action.get("type", "search") == "search"
-                and item.get("status") != "failed"
-            ):
-                units["web_search_call"] = units.get("web_search_call", 0) + 1
+            searched = action.get("type", "search") == "search" and item.get("status") != "failed"
+            if searched and not searches_reported:
+                units[search_unit] = units.get(search_unit, 0) + 1
         elif kind_ == "file_search_call":
             if item.get("status") != "failed":
                 units["file_search_call"] = units.get("file_search_call", 0) + 1
@@ -545,6 +543,29 @@ def _unknown(where: str, value: Any) -> Unpriced:
         value,
         f"the payload reports {value} at {where!r}, a quantity costcalc does not know how to bill",
     )
+
+
+def _search_unit(tools: Any, unpriced: list[Unpriced]) -> str:
+    """The unit a web search bills as: the GA ``web_search`` tool, or the older
+    ``web_search_preview`` (priced apart on non-reasoning models). The response's ``tools`` say
+    which was offered; when both were, the calls cannot be told apart."""
+    kinds: set[str] = set()
+    for tool in tools if isinstance(tools, list) else []:
+        tool = get(tool)
+        if is_map(tool) and isinstance(tool.get("type"), str):
+            kinds.add(tool["type"])
+    preview = any(k.startswith("web_search_preview") for k in kinds)
+    ga = any(k.startswith("web_search") and not k.startswith("web_search_preview") for k in kinds)
+    if preview and ga:
+        unpriced.append(
+            Unpriced(
+                "tools",
+                1,
+                "both web_search and web_search_preview were offered and they are priced apart; the "
+                "response does not say which made each call",
+            )
+        )
+    return "web_search_preview_call" if preview and not ga else "web_search_call"
 
 
 def _image_model(tools: Any) -> str:
