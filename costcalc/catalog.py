@@ -1,8 +1,10 @@
 """The model catalog: dated prices per model and tier, name lookup, user catalogs.
 
-The built-in data lives in ``costcalc/data/<provider>.toml``; it is read and validated the first
-time a price or a model is asked for, never at import. A :class:`Catalog` is immutable: extending
-it or applying a discount returns a new one, so there is no global state to patch.
+The built-in data lives in ``costcalc/data/<provider>.toml``; never read at import, each model's
+block is parsed and validated the first time a name it defines is looked up (everything is read
+when a question needs every model). User catalogs are validated whole when they are built. A
+:class:`Catalog` is immutable: extending it or applying a discount returns a new one, so there is
+no global state to patch.
 """
 
 from __future__ import annotations
@@ -496,6 +498,90 @@ def _read_document(path: Path) -> Any:
         raise CatalogError(f"{path}: not valid {path.suffix.lstrip('.').upper() or 'TOML'}: {exc}") from exc
 
 
+def _indexed(
+    known: Mapping[tuple[str, str], ModelInfo], models: Iterable[ModelInfo]
+) -> tuple[dict[tuple[str, str], ModelInfo], dict[str, list[ModelInfo]]]:
+    """``known`` plus ``models`` by (provider, id), and the index name -> the models it names;
+    within one provider a name (id or alias) names one model."""
+    by_key = dict(known)
+    for m in models:
+        if not isinstance(m, ModelInfo):
+            raise InvalidInputError(f"expected ModelInfo, got {type(m).__name__}", field="models")
+        if m.key in by_key:
+            raise CatalogError(
+                f"model {m.id!r} of {m.provider!r} appears twice; use Catalog.extend to override one"
+            )
+        by_key[m.key] = m
+    index: dict[str, list[ModelInfo]] = {}
+    owner: dict[tuple[str, str], ModelInfo] = {}
+    for m in by_key.values():
+        for name in (m.id, *m.aliases):
+            other = owner.get((m.provider, name))
+            if other is not None and other is not m:
+                raise CatalogError(
+                    f"{name!r} names two {m.provider} models, {other.id!r} and {m.id!r}; "
+                    "a name (id or alias) must name one model per provider"
+                )
+            if other is None:
+                owner[(m.provider, name)] = m
+                index.setdefault(name, []).append(m)
+    return by_key, index
+
+
+class _DataFile:
+    """A built-in data file, split into its top-level keys and one chunk of text per model.
+
+    TOML puts every top-level key before the first table, so the text before the first
+    ``[[models]]`` says whose models the file holds and how their names are written; each
+    ``[[models]]`` block (with its ``[[models.prices]]``) parses on its own. The built-in catalog
+    parses and validates a model's chunk the first time a name in it is looked up.
+    """
+
+    __slots__ = ("chunks", "head", "origin", "prefixes", "provider", "qualified_only")
+
+    def __init__(self, origin: str, text: str) -> None:
+        self.origin = origin
+        head, *blocks = _MODELS_TABLE.split(text)
+        try:
+            self.head: dict[str, Any] = tomllib.loads(head, parse_float=Decimal)
+        except tomllib.TOMLDecodeError as exc:
+            raise CatalogError(f"{origin}: not valid TOML before its first [[models]]: {exc}") from exc
+        provider = self.head.get("provider")
+        prefixes = self.head.get("prefixes", [])
+        if not isinstance(provider, str) or not _NAME.match(provider):
+            raise CatalogError(f"{origin}: a built-in data file needs a file-level 'provider'")
+        if not isinstance(prefixes, list) or not all(isinstance(p, str) for p in prefixes):
+            raise CatalogError(f"{origin}: 'prefixes' must be a list of names ending in '/' or '.'")
+        if not blocks:
+            raise CatalogError(f"{origin}: 'models' must be a non-empty list of model tables")
+        self.provider = provider
+        self.prefixes = tuple(p.lower() for p in prefixes)
+        self.qualified_only = self.head.get("qualified_only") is True
+        self.chunks = tuple(_Chunk(self, f"[[models]]{block}") for block in blocks)
+
+
+class _Chunk:
+    """One ``[[models]]`` block of a data file, not parsed yet."""
+
+    __slots__ = ("file", "lowered", "text")
+
+    def __init__(self, file: _DataFile, text: str) -> None:
+        self.file = file
+        self.text = text
+        # Names are written as quoted strings: a chunk whose text lacks '"name"' cannot define it.
+        self.lowered = text.lower()
+
+    def models(self) -> list[ModelInfo]:
+        try:
+            body = tomllib.loads(self.text, parse_float=Decimal)
+        except tomllib.TOMLDecodeError as exc:
+            raise CatalogError(f"{self.file.origin}: not valid TOML: {exc}") from exc
+        return _models_from_document({**self.file.head, **body}, self.file.origin)[0]
+
+
+_MODELS_TABLE: Final = re.compile(r"^\[\[models\]\]", re.MULTILINE)
+
+
 # -- names ---------------------------------------------------------------------------------------
 
 #: Prefixes that name no provider: Gemini's REST form ``models/gemini-2.5-pro``.
@@ -520,7 +606,9 @@ class Catalog:
         "_by_key",
         "_fast",
         "_index",
+        "_load_lock",
         "_lock",
+        "_pending",
         "_prefixes",
         "_qualified",
         "_resolved",
@@ -539,38 +627,63 @@ class Catalog:
                 "Catalog.from_dict or Catalog.from_file for data",
                 field="models",
             )
-        by_key: dict[tuple[str, str], ModelInfo] = {}
-        for m in models:
-            if not isinstance(m, ModelInfo):
-                raise InvalidInputError(f"expected ModelInfo, got {type(m).__name__}", field="models")
-            if m.key in by_key:
-                raise CatalogError(
-                    f"model {m.id!r} of {m.provider!r} appears twice; use Catalog.extend to override one"
-                )
-            by_key[m.key] = m
-        # name -> the models it names; within one provider a name names one model.
-        index: dict[str, list[ModelInfo]] = {}
-        owner: dict[tuple[str, str], ModelInfo] = {}
-        for m in by_key.values():
-            for name in (m.id, *m.aliases):
-                other = owner.get((m.provider, name))
-                if other is not None and other is not m:
-                    raise CatalogError(
-                        f"{name!r} names two {m.provider} models, {other.id!r} and {m.id!r}; "
-                        "a name (id or alias) must name one model per provider"
-                    )
-                if other is None:
-                    owner[(m.provider, name)] = m
-                    index.setdefault(name, []).append(m)
-        self._by_key = by_key
-        self._index = index
-        self._prefixes = {f"{p}/": p for p in {m.provider for m in by_key.values()}}
+        self._by_key, self._index = _indexed({}, models)
+        self._prefixes = {f"{p}/": p for p in {m.provider for m in self._by_key.values()}}
         self._prefixes.update(prefixes or {})
         self._qualified = frozenset(qualified_only)
         self._resolved: dict[str, ResolvedModel] = {}
         self._resolved_for: dict[tuple[str, str], ResolvedModel] = {}
         self._fast: dict[tuple[str, str], ResolvedModel] = {}
         self._lock = threading.Lock()
+        #: Model blocks of the built-in data not parsed yet (see :meth:`_load`).
+        self._pending: tuple[_Chunk, ...] = ()
+        self._load_lock = threading.Lock()
+
+    @classmethod
+    def _lazy(cls, files: Sequence[_DataFile]) -> Catalog:
+        """A catalog of ``files`` that parses and validates each model the first time it is
+        needed: a name lookup reads only the model blocks that can define the name; anything that
+        needs every model (listing, extending, discounts, an unknown name's suggestions) reads
+        them all."""
+        catalog = cls(())
+        for f in files:
+            catalog._prefixes.setdefault(f"{f.provider}/", f.provider)
+            catalog._prefixes.update(dict.fromkeys(f.prefixes, f.provider))
+        catalog._qualified = frozenset(f.provider for f in files if f.qualified_only)
+        catalog._pending = tuple(c for f in files for c in f.chunks)
+        return catalog
+
+    def _load(self, key: str | None = None, provider: str | None = None) -> None:
+        """Parse the pending model blocks that :meth:`_find` may return for ``key`` (every one if
+        ``None``): those of ``provider`` if given, else those of providers whose names resolve
+        without a prefix plus those of the providers ``key``'s prefixes name; in each case only
+        the blocks whose text holds one of ``key``'s spellings as a quoted string."""
+        pending = self._pending
+        if not pending:
+            return
+        if key is not None:
+            names, named = self._spellings(key)
+            quoted = [f'"{n}"' for n in names]
+            pending = tuple(
+                c
+                for c in pending
+                if (
+                    c.file.provider == provider
+                    if provider is not None
+                    else not c.file.qualified_only or c.file.provider in named
+                )
+                and any(q in c.lowered for q in quoted)
+            )
+            if not pending:
+                return
+        with self._load_lock:
+            todo = set(pending) & set(self._pending)
+            if not todo:
+                return
+            models = [m for c in self._pending if c in todo for m in c.models()]
+            # Readers never see a half-built index: new dicts are swapped in whole.
+            self._by_key, self._index = _indexed(self._by_key, models)
+            self._pending = tuple(c for c in self._pending if c not in todo)
 
     # construction
 
@@ -621,6 +734,8 @@ class Catalog:
                 f"extend takes a Catalog, a catalog document or a file path, got {type(other).__name__}",
                 field="other",
             )
+        self._load()
+        other._load()
         # A replacement that lists no aliases keeps the names of the model it replaces (its dated
         # snapshots bill at the new price too).
         incoming = {
@@ -661,6 +776,7 @@ class Catalog:
         if isinstance(exponent, int) and exponent < -6:
             raise InvalidInputError(f"at most 6 decimal places, got {d}", field="discount")
         factor = EXACT.subtract(Decimal(1), d)
+        self._load()
         keys = None if models is None else {self.get_model(n).key for n in _names(models, "models")}
         provs = None
         if providers is not None:
@@ -723,7 +839,12 @@ class Catalog:
         if wanted is not None and wanted not in self.providers:
             raise UnknownModelError(name, (), provider=wanted)
         key = name.strip().lower()
+        if self._pending:
+            self._load(key, wanted)
         candidates = self._find(key, wanted, 0)
+        if not candidates and self._pending:  # suggestions come from every model
+            self._load()
+            candidates = self._find(key, wanted, 0)
         if len(candidates) > 1:
             own = [m for m in candidates if m.provider == m.creator]
             if len(own) != 1:
@@ -739,7 +860,7 @@ class Catalog:
             ]
             close = difflib.get_close_matches(key, pool, n=5, cutoff=0.6)
             if within is None:  # sold only where a prefix is needed (azure/, vertex_ai/...)
-                close = [f"{m.provider}/{key}" for m in self._index.get(key, [])] + close
+                close = [f"{p}/{key}" for p in sorted(m.provider for m in self._index.get(key, []))] + close
             raise UnknownModelError(name, close[:5], provider=within)
         found = candidates[0]
         with self._lock:
@@ -779,11 +900,30 @@ class Catalog:
     def _sorted_prefixes(self) -> list[str]:
         return sorted(self._prefixes, key=len, reverse=True)
 
+    def _spellings(self, key: str) -> tuple[set[str], set[str]]:
+        """Every name :meth:`_find` may look ``key`` up as (itself and what is left once neutral
+        and provider prefixes are taken off, a few layers at most), and the providers those
+        prefixes name."""
+        names = {key}
+        named: set[str] = set()
+        todo = [(key, 0)]
+        while todo:
+            name, depth = todo.pop()
+            for prefix in (*_NEUTRAL_PREFIXES, *self._prefixes):
+                rest = name[len(prefix) :]
+                if name.startswith(prefix) and rest and depth < 5:
+                    named.add(self._prefixes.get(prefix, ""))
+                    if rest not in names:
+                        names.add(rest)
+                        todo.append((rest, depth + 1))
+        return names, named
+
     def list_models(
         self, provider: str | None = None, *, kind: str | None = None, tier: str | None = None
     ) -> list[ModelInfo]:
         """Every model, sorted by provider then id; only ``provider``'s, of ``kind``, or offering
         ``tier`` today, if given."""
+        self._load()
         models = sorted(self._by_key.values(), key=lambda m: m.key)
         if provider is not None:
             if not isinstance(provider, str):
@@ -804,7 +944,8 @@ class Catalog:
     @property
     def providers(self) -> tuple[str, ...]:
         """The providers of this catalog's models, sorted."""
-        return tuple(sorted({m.provider for m in self._by_key.values()}))
+        unread = {c.file.provider for c in self._pending}
+        return tuple(sorted({m.provider for m in self._by_key.values()} | unread))
 
     def price(
         self,
@@ -866,6 +1007,7 @@ class Catalog:
         return iter(self.list_models())
 
     def __len__(self) -> int:
+        self._load()
         return len(self._by_key)
 
     def __bool__(self) -> bool:
@@ -877,6 +1019,7 @@ class Catalog:
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickles as its models (for worker processes): caches and the lock are rebuilt.
+        self._load()
         return (Catalog, (list(self._by_key.values()), dict(self._prefixes), set(self._qualified)))
 
 
@@ -917,22 +1060,20 @@ _NOT_CATALOGS: Final = frozenset({"reasoning.toml", "tokenizers.toml"})
 
 
 def default_catalog() -> Catalog:
-    """The built-in catalog, read from ``costcalc/data`` once (thread-safe)."""
+    """The built-in catalog (thread-safe). Each file of ``costcalc/data`` is read and validated
+    once, the first time a name it holds is looked up (or when every model is needed)."""
     global _default
     if _default is None:
         with _default_lock:
             if _default is None:
-                models: list[ModelInfo] = []
-                prefixes: dict[str, str] = {}
-                qualified: set[str] = set()
-                for entry in sorted((resources.files("costcalc") / "data").iterdir(), key=lambda e: e.name):
-                    if entry.name.endswith(".toml") and entry.name not in _NOT_CATALOGS:
-                        doc = tomllib.loads(entry.read_text(encoding="utf-8"), parse_float=Decimal)
-                        found, more, only = _models_from_document(doc, f"costcalc/data/{entry.name}")
-                        models.extend(found)
-                        prefixes.update(more)
-                        qualified |= only
-                _default = Catalog(models, prefixes, qualified)
+                files = [
+                    _DataFile(f"costcalc/data/{entry.name}", entry.read_text(encoding="utf-8"))
+                    for entry in sorted(
+                        (resources.files("costcalc") / "data").iterdir(), key=lambda e: e.name
+                    )
+                    if entry.name.endswith(".toml") and entry.name not in _NOT_CATALOGS
+                ]
+                _default = Catalog._lazy(files)
     return _default
 
 
