@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Final, Literal, Self, get_args
+from typing import TYPE_CHECKING, Annotated, Any, Final, Literal, Self, get_args
 
 from pydantic import (
     BaseModel,
@@ -42,6 +42,9 @@ from costcalc.errors import (
     UnsupportedTierError,
 )
 from costcalc.pricing import MAX_TOKENS, TIERS, Cost, PerToken, Rates, Usage, compute_cost
+
+if TYPE_CHECKING:
+    from costcalc.importers import SkippedEntry
 
 __all__ = [
     "KINDS",
@@ -721,6 +724,36 @@ class Catalog:
             raise InvalidInputError(f"expected a path, got {type(path).__name__}", field="path")
         p = Path(path)
         return cls(*_models_from_document(_read_document(p), str(p)))
+
+    @classmethod
+    def from_litellm(
+        cls,
+        data: Mapping[str, Any] | str | Path,
+        *,
+        strict: bool = True,
+        checked: dt.date | str | None = None,
+        skipped: list[SkippedEntry] | None = None,
+    ) -> Catalog:
+        """A catalog from LiteLLM's price map (a path to its JSON, or the parsed dict); see
+        :func:`costcalc.importers.from_litellm`."""
+        from costcalc.importers import from_litellm
+
+        return from_litellm(data, strict=strict, checked=checked, skipped=skipped)
+
+    @classmethod
+    def from_genai_prices(
+        cls,
+        data: Any,
+        *,
+        strict: bool = True,
+        checked: dt.date | str | None = None,
+        skipped: list[SkippedEntry] | None = None,
+    ) -> Catalog:
+        """A catalog from genai-prices' data (its ``genai_prices.data`` module, its providers, or
+        their JSON); see :func:`costcalc.importers.from_genai_prices`."""
+        from costcalc.importers import from_genai_prices
+
+        return from_genai_prices(data, strict=strict, checked=checked, skipped=skipped)
 
     def extend(self, other: Catalog | Mapping[str, Any] | str | Path) -> Catalog:
         """A new catalog with ``other``'s models added; a model of the same provider and id

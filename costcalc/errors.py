@@ -8,6 +8,7 @@ __all__ = [
     "AmbiguousModelError",
     "ApproximateTokenCountWarning",
     "BatchRequestError",
+    "CatalogEntryError",
     "CatalogError",
     "ContextWindowExceededError",
     "CostcalcError",
@@ -104,6 +105,18 @@ class NoPriceError(CostcalcError, LookupError):
 
 class CatalogError(CostcalcError, ValueError):
     """A catalog file or dict that does not follow the schema (the message says where)."""
+
+
+class CatalogEntryError(CatalogError):
+    """An entry of an imported dataset (LiteLLM's price map, genai-prices' data) that cannot be
+    imported as it is: ``dataset`` names the dataset, ``key`` the entry, ``field`` the field."""
+
+    def __init__(self, dataset: str, key: str, field: str, reason: str) -> None:
+        self.dataset = dataset
+        self.key = key
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{dataset} entry {key!r}: {field}: {reason}")
 
 
 class VocabularyError(CostcalcError, RuntimeError):
