@@ -72,16 +72,48 @@ def main() -> None:
     """Exact, offline prices for LLM API calls."""
 
 
+_TIER_CHOICES = ("standard", "batch", "flex", "priority", "fast")
+_KIND_CHOICES = (
+    "chat",
+    "completion",
+    "embedding",
+    "moderation",
+    "realtime",
+    "audio",
+    "transcription",
+    "speech",
+    "image",
+    "video",
+    "rerank",
+)
+
+
 @main.command()
-@click.option("--provider", help="Only this provider's models (openai, anthropic, google).")
+@click.option("--provider", help="Only this provider's models (openai, anthropic, bedrock...).")
+@click.option("--kind", type=click.Choice(_KIND_CHOICES), help="Only models of this kind.")
+@click.option(
+    "--tier",
+    type=click.Choice(_TIER_CHOICES),
+    default="standard",
+    show_default=True,
+    help="Only models offering this tier today; its rates are shown.",
+)
 @click.option("--search", "pattern", help="Only models whose id contains this text.")
-@click.option("--tier", default="standard", show_default=True, help="The tier whose rates to show.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def models(provider: str | None, pattern: str | None, tier: str, as_json: bool) -> None:
+def models(provider: str | None, kind: str | None, tier: str, pattern: str | None, as_json: bool) -> None:
     """List the catalog: rates per 1M tokens, tiers, limits."""
     import costcalc as cc
 
-    found = [m for m in cc.list_models(provider) if pattern is None or pattern.lower() in m.id]
+    if provider is not None and provider.strip().lower() not in cc.default_catalog().providers:
+        known = ", ".join(cc.default_catalog().providers)
+        raise click.BadParameter(
+            f"unknown provider {provider!r}; providers: {known}", param_hint="--provider"
+        )
+    found = [
+        m
+        for m in cc.list_models(provider, kind=kind, tier=tier)
+        if pattern is None or pattern.lower() in m.id
+    ]
     if as_json:
         _dump([m.model_dump(mode="json") for m in found])
         return
@@ -398,3 +430,145 @@ def actual(
     _report_errors(cost.failed, "failed request")
     _report_errors(cost.errors)
     sys.exit(1 if cost.errors else 0)
+
+
+# -- catalog maintenance ---------------------------------------------------------------------------
+
+
+@main.group()
+def catalog() -> None:
+    """Compare catalogs and find prices due for a check.
+
+    \b
+    costcalc catalog diff A B       what changed from catalog A to catalog B
+    costcalc catalog stale --days N  prices not checked for N days
+    """
+
+
+def _load_catalog(spec: str) -> Any:
+    import costcalc as cc
+
+    if spec == "builtin":
+        return cc.default_catalog()
+    try:
+        return cc.Catalog.from_file(spec)
+    except (CostcalcError, ValueError) as exc:
+        raise click.BadParameter(describe(exc), param_hint=repr(spec)) from None
+
+
+#: Where a value came from and when it was checked: left out of a diff unless asked for.
+_PROVENANCE = frozenset({"source", "checked", "verified", "note", "rule"})
+
+
+def _flat(value: Any, path: str, out: dict[str, Any], provenance: bool) -> dict[str, Any]:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if provenance or k not in _PROVENANCE:
+                _flat(v, f"{path}.{k}" if path else str(k), out, provenance)
+    elif isinstance(value, list) and value and isinstance(value[0], dict):
+        for i, v in enumerate(value):
+            _flat(v, f"{path}[{i}]", out, provenance)
+    elif value is not None and value != [] and value != {}:
+        out[path] = value
+    return out
+
+
+@catalog.command()
+@click.argument("old", metavar="A")
+@click.argument("new", metavar="B")
+@click.option("--provenance", is_flag=True, help="Also list changed sources, check dates and notes.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def diff(old: str, new: str, provenance: bool, as_json: bool) -> None:
+    """What changed from catalog A to catalog B: models added and removed, and every field that
+    differs (rates by period and tier, limits, names). A and B are catalog files (TOML or JSON, the
+    schema of costcalc/data/*.toml) or the word "builtin".
+
+    Exit status: 0 when the catalogs agree, 1 when they differ, 2 for a bad command line or file.
+    """
+    a, b = _load_catalog(old), _load_catalog(new)
+    before = {m.key: m for m in a.list_models()}
+    after = {m.key: m for m in b.list_models()}
+    added = sorted(after.keys() - before.keys())
+    removed = sorted(before.keys() - after.keys())
+    changed: list[tuple[str, str, str, Any, Any]] = []
+    for key in sorted(before.keys() & after.keys()):
+        x = _flat(before[key].model_dump(mode="json"), "", {}, provenance)
+        y = _flat(after[key].model_dump(mode="json"), "", {}, provenance)
+        for field in sorted(x.keys() | y.keys()):
+            if x.get(field) != y.get(field):
+                changed.append((key[0], key[1], field, x.get(field), y.get(field)))
+    if as_json:
+        _dump(
+            {
+                "added": [{"provider": p, "id": i} for p, i in added],
+                "removed": [{"provider": p, "id": i} for p, i in removed],
+                "changed": [
+                    {"provider": p, "id": i, "field": f, "old": o, "new": n} for p, i, f, o, n in changed
+                ],
+            }
+        )
+    else:
+        console = _console()
+        if added:
+            console.print(_table(f"Added in {new} ({len(added)})", ["provider", "model"], added))
+        if removed:
+            console.print(_table(f"Removed from {old} ({len(removed)})", ["provider", "model"], removed))
+        if changed:
+            rows = [(p, i, f, "-" if o is None else o, "-" if n is None else n) for p, i, f, o, n in changed]
+            console.print(
+                _table(f"Changed ({len(changed)} fields)", ["provider", "model", "field", old, new], rows)
+            )
+        if not (added or removed or changed):
+            click.echo(f"{old} and {new} agree ({len(before)} models).")
+    sys.exit(1 if added or removed or changed else 0)
+
+
+@catalog.command()
+@click.option("--days", type=click.IntRange(min=0), required=True, help="Checked more than N days ago.")
+@click.option(
+    "--catalog",
+    "spec",
+    default="builtin",
+    show_default=True,
+    help='A catalog file (TOML or JSON), or "builtin".',
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Count the days up to this date (YYYY-MM-DD) instead of today (UTC).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def stale(days: int, spec: str, as_of: Any, as_json: bool) -> None:
+    """List the price periods whose rates were last checked more than N days ago (a period without
+    a date of its own takes its model's), oldest first.
+
+    Exit status: 0 when none is stale, 1 when some are, 2 for a bad command line or file.
+    """
+    import datetime as dt
+
+    today = as_of.date() if as_of is not None else dt.datetime.now(dt.UTC).date()
+    rows = []
+    for m in _load_catalog(spec).list_models():
+        for period in m.prices:
+            checked = period.checked or m.checked
+            age = (today - checked).days
+            if age > days:
+                since = period.since.isoformat() if period.since else "launch"
+                rows.append((m.provider, m.id, since, checked.isoformat(), age, period.source or m.source))
+    rows.sort(key=lambda r: (-r[4], r[0], r[1], r[2]))
+    if as_json:
+        keys = ("provider", "id", "since", "checked", "days", "source")
+        _dump([dict(zip(keys, r, strict=True)) for r in rows])
+    elif rows:
+        _console().print(
+            _table(
+                f"{len(rows)} price periods not checked for more than {days} days (as of {today})",
+                ["provider", "model", "since", "checked", "days", "source"],
+                rows,
+                right=(4,),
+            )
+        )
+    else:
+        click.echo(f"Every price period was checked within {days} days of {today}.")
+    sys.exit(1 if rows else 0)
