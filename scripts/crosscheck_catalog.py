@@ -3,7 +3,7 @@
 A dev-time tool, not a runtime dependency of costcalc. Both datasets are read from their
 installed packages (nothing is downloaded)::
 
-    pip install -e . litellm genai-prices
+    pip install -e ".[crosscheck]"                   # litellm and genai-prices
     python scripts/crosscheck_catalog.py             # writes docs/catalog.md
     python scripts/crosscheck_catalog.py --check     # compares only; prints the summary
 
@@ -751,7 +751,7 @@ def render(report: Report) -> str:
         "## Running it",
         "",
         "```bash",
-        "pip install -e . litellm genai-prices",
+        'pip install -e ".[crosscheck]"                # litellm and genai-prices',
         "python scripts/crosscheck_catalog.py           # writes this page",
         "python scripts/crosscheck_catalog.py --check   # compares only",
         "```",
@@ -931,7 +931,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         report = run(day)
     except ModuleNotFoundError as exc:
-        print(f"{exc.name} is not installed: pip install litellm genai-prices", file=sys.stderr)
+        print(f"{exc.name} is not installed: pip install -e '.[crosscheck]'", file=sys.stderr)
         return 2
     if not args.check:
         args.output.write_text(render(report), encoding="utf-8")

@@ -9,6 +9,7 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 import costcalc as cc
+from costcalc.importers import SkippedEntry, from_genai_prices
 
 usage: cc.Usage = cc.Usage(input_tokens=12_000, cached_input_tokens=8_000, output_tokens=3_000)
 cost: cc.Cost = cc.price(usage, model="o4-mini", tier="batch", at=dt.date(2026, 1, 1))
@@ -23,6 +24,16 @@ window: int | None = info.context_window
 models: list[cc.ModelInfo] = cc.list_models(provider="openai")
 mine: cc.Catalog = cc.Catalog.default().with_discount("0.1", providers=["openai"])
 again: cc.Cost = mine.price(usage, "gpt-4.1")
+skipped: list[SkippedEntry] = []
+launched: cc.Catalog = cc.Catalog.from_litellm(
+    {"acme-2": {"litellm_provider": "openai", "input_cost_per_token": 2e-06}}, strict=False, skipped=skipped
+)
+imported: cc.Catalog = from_genai_prices([], checked="2026-11-25")
+first_skip: str = skipped[0].key if skipped else ""
+try:
+    cc.Catalog.from_litellm({"x": {}})
+except cc.CatalogEntryError as bad:
+    bad_field: str = bad.field
 try:
     cc.get_model("gpt-7")
 except cc.UnknownModelError as err:
