@@ -257,8 +257,11 @@ def detect(data: Mapping[str, Any]) -> str | None:
         return "openai.embeddings"
     if obj == "realtime.response" or data.get("type") == "response.done":
         return "openai.realtime"
+    if data.get("type") == "message":  # Anthropic's Messages
+        return None
     usage = get(data.get("usage", data if "model" not in data else None))
     if is_map(usage):
+        usage = {k: v for k, v in usage.items() if v is not None}  # SDK dumps write absent keys as None
         if usage.get("type") in ("tokens", "duration") and ("text" in data or "seconds" in usage):
             return "openai.transcription"
         if "prompt_tokens" in usage:
