@@ -185,7 +185,7 @@ def test_responses_api_input() -> None:
     ("messages", "error", "message"),
     [
         ({"role": "user"}, TypeError, "list of message dicts"),
-        (["hello"], TypeError, r"messages\[0\] must be a dict"),
+        (["hello"], TypeError, r"messages\[0\]: must be a message dict"),
         ([{"role": "user", "content": 3}], TypeError, "string or a list of parts"),
         ([{"role": "user", "content": [{"type": "input_audio"}]}], ValueError, "'input_audio' part"),
         ([{"role": "user", "content": [{"type": "text"}]}], ValueError, "without a 'text'"),
@@ -200,8 +200,9 @@ def test_responses_api_input() -> None:
     ],
 )
 def test_unknown_shapes_are_refused_not_dropped(messages: Any, error: type[Exception], message: str) -> None:
-    with pytest.raises(error, match=message):
+    with pytest.raises(error, match=message) as info:
         cc.count_messages(messages, "gpt-4o")
+    assert isinstance(info.value, cc.CostcalcError)  # and still the builtin that callers catch
 
 
 # -- images ---------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 import costcalc as cc
-from costcalc.errors import InvalidRequestError
+from costcalc.errors import InvalidInputError, InvalidRequestError
 
 USER = [{"role": "user", "content": "What's the weather like in Paris?"}]
 
@@ -90,3 +90,116 @@ def test_json_schema_boolean_property_schemas_still_count() -> None:
     with_true = cc.count_messages(USER, "gpt-4o", tools=chat_tool({"city": True}))
     with_empty = cc.count_messages(USER, "gpt-4o", tools=chat_tool({"city": {}}))
     assert with_true == with_empty
+
+
+IMAGE_AT = "https://example.com/cat.png"
+IMAGE_MESSAGE = [{"role": "user", "content": [{"type": "image_url", "image_url": {"url": IMAGE_AT}}]}]
+
+
+@pytest.mark.parametrize(
+    "size",
+    [
+        (512,),  # used to raise IndexError
+        (1, 2, 3),  # used to be counted as 1 x 2, the extra value dropped
+        ("512", "512"),
+        (512.0, 512.0),
+        (True, 512),  # a bool is not a pixel count
+        (0, 512),
+        (-1, 512),
+        512,  # used to raise TypeError (not subscriptable)
+        "512x512",
+        {"width": 512, "height": 512},
+    ],
+)
+def test_bad_image_sizes_name_the_url(size: Any) -> None:
+    with pytest.raises(InvalidInputError) as info:
+        cc.count_messages(IMAGE_MESSAGE, "gpt-4o", image_sizes={IMAGE_AT: size})
+    assert info.value.field == f"image_sizes[{IMAGE_AT!r}]"
+    assert "messages[0].content[0]" in str(info.value)  # and the part that needed it
+    with pytest.raises(InvalidInputError) as info:
+        cc.count_messages(IMAGE_MESSAGE, "o4-mini", image_sizes=lambda url: size)
+    assert info.value.field == f"image_sizes({IMAGE_AT!r})"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "field"),
+    [
+        ({"instructions": ["Be brief."]}, InvalidRequestError, "instructions"),  # used to raise TypeError
+        ({"instructions": 0}, InvalidRequestError, "instructions"),
+        ({"image_sizes": 5}, InvalidInputError, "image_sizes"),
+        ({"image_sizes": [(IMAGE_AT, (1, 1))]}, InvalidInputError, "image_sizes"),
+        ({"tools": 0}, InvalidRequestError, "tools"),  # used to be ignored as "no tools"
+    ],
+)
+def test_bad_arguments_name_the_argument(kwargs: dict[str, Any], error: type[Exception], field: str) -> None:
+    with pytest.raises(error) as info:
+        cc.count_messages(USER, "gpt-4o", **kwargs)
+    assert getattr(info.value, "field", None) == field
+
+
+def test_an_empty_message_list_is_refused() -> None:
+    # The API rejects a request without messages; it used to be counted as 3 tokens.
+    with pytest.raises(InvalidRequestError, match="at least one message") as info:
+        cc.count_messages([], "gpt-4o")
+    assert info.value.field == "messages"
+    with pytest.raises(InvalidRequestError):
+        cc.count_messages((), "gpt-5-mini", instructions="Be brief.")
+
+
+@pytest.mark.parametrize(
+    ("messages", "field"),
+    [
+        (b"hello", "messages"),
+        ([{"role": "user", "content": {"type": "text", "text": "hi"}}], "messages[0].content"),
+        ([{"role": "user", "content": b"hi"}], "messages[0].content"),
+        ([{"role": "user", "content": [5]}], "messages[0].content[0]"),
+        ([{"role": "user", "content": [{"type": "text", "text": ["hi"]}]}], "messages[0].content[0].text"),
+        (
+            [{"role": "assistant", "content": [{"type": "refusal", "refusal": 3}]}],
+            "messages[0].content[0].refusal",
+        ),
+        ([{"role": "assistant", "content": [{"type": "refusal"}]}], "messages[0].content[0].refusal"),
+        (
+            [
+                {
+                    "role": "user",
+                    "content": [{"type": "image_url", "image_url": {"url": IMAGE_AT, "detail": "max"}}],
+                }
+            ],
+            "messages[0].content[0].image_url.detail",
+        ),
+        (
+            [
+                {
+                    "role": "user",
+                    "content": [{"type": "image_url", "image_url": {"url": IMAGE_AT, "detail": []}}],
+                }
+            ],
+            "messages[0].content[0].image_url.detail",
+        ),
+        (
+            [{"role": "user", "content": [{"type": "input_image", "image_url": IMAGE_AT, "detail": 1}]}],
+            "messages[0].content[0].detail",
+        ),
+        (
+            [{"role": "user", "content": [{"type": "input_image", "image_url": 5}]}],
+            "messages[0].content[0].image_url",
+        ),
+        ([{"role": "user", "content": [{"type": ["text"]}]}], "messages[0].content[0].type"),
+        ([{"role": "assistant", "tool_calls": "get_weather"}], "messages[0].tool_calls"),
+        ([{"role": "assistant", "tool_calls": ["get_weather"]}], "messages[0].tool_calls[0]"),
+        ([{"role": "assistant", "tool_calls": [{"function": 5}]}], "messages[0].tool_calls[0].function"),
+        (
+            [{"role": "assistant", "function_call": {"name": None, "arguments": "{}"}}],
+            "messages[0].function_call.name",
+        ),
+        ([{"type": "function_call", "name": "f", "arguments": {}}], "messages[0].arguments"),
+        ([{"type": "function_call_output", "output": 42}], "messages[0].output"),
+        ([{"role": "user", "content": "hi"}, {"role": ["user"]}], "messages[1].role"),
+    ],
+)
+def test_bad_messages_name_the_field(messages: Any, field: str) -> None:
+    with pytest.raises(InvalidRequestError) as info:
+        cc.count_messages(messages, "gpt-4o", image_sizes={IMAGE_AT: (512, 512)})
+    assert info.value.field == field
+    assert str(info.value).startswith(f"{field}: ")
