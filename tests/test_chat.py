@@ -12,11 +12,15 @@ Sources:
 from __future__ import annotations
 
 import base64
+import decimal
 import struct
 import zlib
+from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import costcalc as cc
 
@@ -227,6 +231,78 @@ def test_unknown_shapes_are_refused_not_dropped(messages: Any, error: type[Excep
 )
 def test_image_tokens(model: str, width: int, height: int, detail: Any, expected: int) -> None:
     assert cc.image_tokens(width, height, model, detail=detail) == expected
+
+
+@pytest.mark.parametrize(
+    ("model", "width", "height", "expected"),
+    [
+        # 1 x 49153: ceil(1/32) x ceil(49153/32) = 1 x 1537 = 1537 > 1536 patches, so it is shrunk:
+        # r = sqrt(32*32*1536 / 49153) = 5.657, w*r/32 = 0.177, floor 0 -> r = 0 and 0 patches,
+        # a free image. A side never takes less than one patch (a patch may extend past the image),
+        # so the width stays 1 patch and the height is cut to fit: 1 x 1536 = 1536 patches, the cap.
+        # o4-mini: ceil(1536 x 1.72) = ceil(2641.92) = 2642; gpt-4.1-mini: ceil(1536 x 1.62) =
+        # ceil(2488.32) = 2489.
+        ("o4-mini", 1, 49153, 2642),
+        ("o4-mini", 49153, 1, 2642),
+        ("gpt-4.1-mini", 1, 49153, 2489),
+        ("o4-mini", 10, 60000, 2642),  # 1 x 1875 patches; r: w*r/32 = 0.506 -> one patch wide
+        ("o4-mini", 1, 49152, 2642),  # 1 x 1536 patches: no shrink at all, the same 1536
+        ("o4-mini", 1, 1, 2),  # one patch: ceil(1.72) = 2
+        # 2031 x 1354 (3:2): 64 x 43 = 2752 patches; w*r/32 = sqrt(1536 x 3/2) = sqrt(2304) = 48 and
+        # h*r/32 = sqrt(1536 x 2/3) = sqrt(1024) = 32 exactly, so 48 x 32 = 1536 patches:
+        # ceil(1536 x 1.72) = 2642. Floats put sqrt just under 48, floor 47, and billed 1457.
+        ("o4-mini", 2031, 1354, 2642),
+        # Tiles with 1-pixel sides: at least one tile per side, never 0.
+        ("gpt-4o", 1, 1, 85 + 170),  # 1 x 1 tile
+        ("gpt-4o", 1, 49153, 85 + 170 * 4),  # fit in 2048: 0.04 x 2048 -> 1 x 4 tiles
+        ("gpt-4o", 49153, 1, 85 + 170 * 4),
+        ("gpt-4o", 1, 768, 85 + 170 * 2),  # no scaling: 1 x ceil(768/512) = 1 x 2 tiles
+    ],
+)
+def test_extreme_aspect_ratios_bill_at_least_one_patch_or_tile(
+    model: str, width: int, height: int, expected: int
+) -> None:
+    assert cc.image_tokens(width, height, model) == expected
+
+
+def _patches_by_the_published_formula(width: int, height: int) -> int:
+    """The guide's patch rule written out literally, in 60-digit decimals (an independent check).
+
+    A value within 1e-30 of a whole number is that whole number: w*r/32 = sqrt(1536*w/h), which
+    for sides below 10^6 is either a whole number or more than 1e-13 from one, and after the
+    second step the sides are rationals with denominators below 10^6.
+    """
+    with decimal.localcontext(decimal.Context(prec=60)):
+
+        def snap(x: Decimal) -> Decimal:
+            nearest = x.to_integral_value()
+            return nearest if abs(x - nearest) < Decimal("1e-30") else x
+
+        def floor(x: Decimal) -> int:
+            return int(snap(x).to_integral_value(rounding=decimal.ROUND_FLOOR))
+
+        def ceil(x: Decimal) -> int:
+            return int(snap(x).to_integral_value(rounding=decimal.ROUND_CEILING))
+
+        w, h = Decimal(width), Decimal(height)
+        patches = ceil(w / 32) * ceil(h / 32)
+        if patches <= 1536:
+            return patches
+        r = (Decimal(32 * 32 * 1536) / (w * h)).sqrt()
+        # max(1, ...): a side never takes less than one patch (see the extreme-ratio cases above)
+        r *= min(max(1, floor(w * r / 32)) / (w * r / 32), max(1, floor(h * r / 32)) / (h * r / 32))
+        return min(ceil(w * r / 32) * ceil(h * r / 32), 1536)
+
+
+@given(
+    st.integers(1, 200_000) | st.sampled_from([1, 31, 32, 33, 1536, 2048, 49152, 49153]),
+    st.integers(1, 200_000) | st.sampled_from([1, 31, 32, 33, 1536, 2048, 49152, 49153]),
+)
+def test_patches_equal_the_published_formula(width: int, height: int) -> None:
+    patches = _patches_by_the_published_formula(width, height)
+    assert 1 <= patches <= 1536
+    # o4-mini's multiplier is 1.72 = 43/25: tokens = ceil(patches x 43 / 25), in integers.
+    assert cc.image_tokens(width, height, "o4-mini") == -(-patches * 43 // 25)
 
 
 def test_image_tokens_refuse_what_is_not_known() -> None:

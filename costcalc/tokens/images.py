@@ -6,8 +6,9 @@ Two methods, chosen per model by the catalog (``ModelInfo.image``):
   detail the image is scaled to fit within 2048 x 2048, then so that its shortest side is 768 px
   (never upscaled), and each 512-px tile costs ``tile`` tokens on top of ``base``.
 - **patch** (gpt-4.1-mini/nano, o4-mini, gpt-5-mini/nano): one token per 32 x 32 patch; above
-  1,536 patches the image is scaled down to fit 1,536, and the count is multiplied by the model's
-  multiplier (rounded up: the guide gives no rounding, and an estimate should not fall short).
+  1,536 patches the image is scaled down to fit 1,536 (each side keeping at least one patch), and
+  the count is multiplied by the model's multiplier (rounded up: the guide gives no rounding, and
+  an estimate should not fall short). The patch count is computed exactly, in integers and fractions.
 
 ``detail="auto"`` lets the API choose; it is counted as ``"high"``, the most it can bill.
 """
@@ -75,17 +76,25 @@ def _tiles(width: int, height: int) -> int:
 
 
 def _patches(width: int, height: int) -> int:
-    patches = math.ceil(width / _PATCH) * math.ceil(height / _PATCH)
+    """Patches of the guide's rule, computed exactly in integers (never in floats or Decimals).
+
+    The guide: if ceil(w/32) x ceil(h/32) > 1536, r = sqrt(32*32*1536 / (w*h)), then
+    r *= min(floor(w*r/32) / (w*r/32), floor(h*r/32) / (h*r/32)), and the image costs
+    ceil(w*r/32) x ceil(h*r/32) patches, at most 1536. Since w*r/32 = sqrt(1536*w/h), and
+    floor(sqrt(x)) = isqrt(floor(x)), the floors are whole numbers ``cols`` and ``rows``, and the
+    second step makes r = min(32*cols/w, 32*rows/h): a rational, with no rounding anywhere.
+
+    A side that the first step scales below one patch (a 1 x 49153 image) has floor(...) = 0,
+    which would make r = 0 and the image free. A patch may extend past the image (its outside
+    pixels are black), so such a side still takes one patch: ``cols`` and ``rows`` are at least 1.
+    """
+    patches = -(-width // _PATCH) * -(-height // _PATCH)
     if patches <= _MAX_PATCHES:
         return patches
-    r = math.sqrt(_PATCH * _PATCH * _MAX_PATCHES / (width * height))
-    r *= min(
-        math.floor(width * r / _PATCH) / (width * r / _PATCH),
-        math.floor(height * r / _PATCH) / (height * r / _PATCH),
-    )
-    # The scaled sides land on whole patches up to float error; do not let 1056.0000000001 round up.
-    eps = 1e-9
-    scaled = math.ceil(width * r / _PATCH - eps) * math.ceil(height * r / _PATCH - eps)
+    cols = max(1, math.isqrt(_MAX_PATCHES * width // height))
+    rows = max(1, math.isqrt(_MAX_PATCHES * height // width))
+    r = min(Fraction(_PATCH * cols, width), Fraction(_PATCH * rows, height))
+    scaled = math.ceil(width * r / _PATCH) * math.ceil(height * r / _PATCH)
     return min(scaled, _MAX_PATCHES)
 
 
