@@ -265,6 +265,22 @@ def test_extreme_aspect_ratios_bill_at_least_one_patch_or_tile(
     assert cc.image_tokens(width, height, model) == expected
 
 
+# 3000 x 1999 on o4-mini, by the guide's rule: ceil(3000/32) x ceil(1999/32) = 94 x 63 = 5922 >
+# 1536. r = sqrt(32*32*1536 / (3000*1999)) = 0.51213; w*r/32 = 48.012 (floor 48, ratio 0.99975),
+# h*r/32 = 31.992 (floor 31, ratio 0.96899): r *= 0.96899, so h*r/32 = 31 and w*r/32 = 3000*31/1999
+# = 46.52 -> 47. 47 x 31 = 1457 patches x 1.72 = 2506.04 -> 2507.
+DECIMAL_3000x1999 = 2507
+
+
+def test_patch_images_do_not_depend_on_the_callers_decimal_context() -> None:
+    assert cc.image_tokens(3000, 1999, "o4-mini") == DECIMAL_3000x1999
+    hostile = decimal.Context(prec=3, traps=[decimal.Inexact, decimal.Rounded])
+    with decimal.localcontext(hostile):
+        # It gave 2510 at prec=3 (1457 x 1.72 rounded to 2.51E+3) and raised Inexact when trapped.
+        assert cc.image_tokens(3000, 1999, "o4-mini") == DECIMAL_3000x1999
+        assert cc.image_tokens(1800, 2400, "gpt-4.1-mini") == 2353
+
+
 def _patches_by_the_published_formula(width: int, height: int) -> int:
     """The guide's patch rule written out literally, in 60-digit decimals (an independent check).
 

@@ -8,7 +8,7 @@ Two methods, chosen per model by the catalog (``ModelInfo.image``):
 - **patch** (gpt-4.1-mini/nano, o4-mini, gpt-5-mini/nano): one token per 32 x 32 patch; above
   1,536 patches the image is scaled down to fit 1,536 (each side keeping at least one patch), and
   the count is multiplied by the model's multiplier (rounded up: the guide gives no rounding, and
-  an estimate should not fall short). The patch count is computed exactly, in integers and fractions.
+  an estimate should not fall short). All of it is computed exactly, in integers and fractions.
 
 ``detail="auto"`` lets the API choose; it is counted as ``"high"``, the most it can bill.
 """
@@ -60,7 +60,8 @@ def image_tokens_for_spec(width: int, height: int, spec: ImageSpec, *, detail: s
             return spec.base
         return spec.base + spec.tile * _tiles(width, height)
     if spec.method == "patch" and spec.multiplier is not None:
-        return math.ceil(_patches(width, height) * spec.multiplier)
+        # As a Fraction, exactly: Decimal arithmetic would round (or trap) in the caller's context.
+        return math.ceil(_patches(width, height) * Fraction(spec.multiplier))
     raise ValueError(f"incomplete image rule {spec!r}")  # pragma: no cover - ImageSpec validates this
 
 
