@@ -12,7 +12,8 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from costcalc.catalog import Catalog, ModelInfo, default_catalog
-from costcalc.errors import ApproximateTokenCountWarning
+from costcalc.errors import ApproximateTokenCountWarning, InvalidInputError
+from costcalc.tokens.checks import type_name
 from costcalc.tokens.vocab import get_encoding
 
 if TYPE_CHECKING:
@@ -81,9 +82,16 @@ def count_tokens_many(
     calls, and closed at exit or by :func:`close_process_pool`. Small batches are counted in the
     calling thread, where parallel work would cost more than it saves.
     """
+    if isinstance(texts, str | bytes | bytearray) or not isinstance(texts, Sequence):
+        # A str is a Sequence[str] of its characters: counting them would be silently wrong.
+        raise InvalidInputError(
+            f"must be a list of strings, got {type_name(texts)}; for one text, pass [text] or "
+            "use count_tokens(text, model)",
+            field="texts",
+        )
     for i, text in enumerate(texts):
         if not isinstance(text, str):
-            raise TypeError(f"texts[{i}] must be a str, got {type(text).__name__}")
+            raise InvalidInputError(f"must be a str, got {type_name(text)}", field=f"texts[{i}]")
     enc = encoding_for(model, catalog)[0]
     encode = enc.encode_ordinary
     workers = (
