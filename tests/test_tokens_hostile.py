@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 import costcalc as cc
 from costcalc.errors import InvalidInputError, InvalidRequestError
+from costcalc.tokens import vocab
 
 USER = [{"role": "user", "content": "What's the weather like in Paris?"}]
 
@@ -203,3 +205,46 @@ def test_bad_messages_name_the_field(messages: Any, field: str) -> None:
         cc.count_messages(messages, "gpt-4o", image_sizes={IMAGE_AT: (512, 512)})
     assert info.value.field == field
     assert str(info.value).startswith(f"{field}: ")
+
+
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        (lambda: cc.count_tokens(None, "gpt-4o"), "text"),
+        (lambda: cc.count_tokens("hi", ["gpt-4o"]), "model"),  # was TypeError: unhashable type
+        (lambda: cc.count_tokens("hi", 4), "model"),
+        (lambda: cc.count_tokens("hi", "gpt-4o", catalog="openai"), "catalog"),  # was AttributeError
+        (lambda: cc.count_tokens_many(["a", "b"], "gpt-4o", num_threads="2"), "num_threads"),  # was TypeError
+        (lambda: cc.count_tokens_many(["a", "b"], "gpt-4o", num_threads=2.5), "num_threads"),
+        (lambda: cc.count_tokens_many(["a", "b"], "gpt-4o", processes=True), "processes"),
+        (lambda: cc.count_tokens_many(["a"], None), "model"),
+        (lambda: cc.count_messages(USER, {"model": "gpt-4o"}), "model"),
+        (lambda: cc.count_messages(USER, "gpt-4o", catalog=object()), "catalog"),
+        (lambda: cc.image_tokens(True, 512, "gpt-4o"), "width"),
+        (lambda: cc.image_tokens(512, 512.0, "gpt-4o"), "height"),
+        (lambda: cc.image_tokens(512, -(10**5000), "gpt-4o"), "height"),  # its repr raised ValueError
+        (lambda: cc.image_tokens(512, 512, "gpt-4o", detail=None), "detail"),
+        (lambda: cc.image_tokens(512, 512, "gpt-3.5-turbo"), "model"),
+        (lambda: cc.image_tokens(512, 512, None), "model"),
+        (lambda: cc.check_context_window(None, 1), "model"),
+        (lambda: cc.check_context_window("gpt-4o", True), "prompt_tokens"),
+        (lambda: cc.check_context_window("gpt-4o", 1, 2.0), "max_output_tokens"),
+        # A huge count used to reach the error message's "{:,}", which raises ValueError past 4300 digits.
+        (lambda: cc.check_context_window("gpt-4o", 10**5000), "prompt_tokens"),
+        (lambda: cc.check_context_window("gpt-4o", 10**15 + 1), "prompt_tokens"),
+        (lambda: vocab.get_encoding(["o200k_base"]), "name"),  # was TypeError: unhashable type
+    ],
+)
+def test_bad_plain_arguments_name_the_argument(call: Callable[[], object], field: str) -> None:
+    with pytest.raises(InvalidInputError) as info:
+        call()
+    assert info.value.field == field
+    assert str(info.value).startswith(f"{field}: ")
+
+
+def test_huge_images_are_counted_exactly() -> None:
+    # 10**400 x 1 on o4-mini: 1 x 10**400/32 patches > 1536, shrunk to the 1536 cap: ceil(1536 x
+    # 1.72) = 2642. In floats, 10**400 / 32 raised OverflowError. On gpt-4o: fit in 2048 ->
+    # 2048 x 2e-397 -> 4 x 1 tiles = 85 + 680 = 765.
+    assert cc.image_tokens(10**400, 1, "o4-mini") == 2642
+    assert cc.image_tokens(10**400, 1, "gpt-4o") == 765

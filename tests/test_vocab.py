@@ -238,5 +238,5 @@ def test_count_many_in_worker_processes() -> None:
     finally:
         close_process_pool()
     assert not _pools
-    with pytest.raises(ValueError, match="processes must be at least 1"):
+    with pytest.raises(ValueError, match="processes: must be at least 1"):
         cc.count_tokens_many(texts, "gpt-4", processes=0)

@@ -22,7 +22,9 @@ import struct
 from fractions import Fraction
 from typing import Literal
 
-from costcalc.catalog import Catalog, ImageSpec, default_catalog
+from costcalc.catalog import Catalog, ImageSpec
+from costcalc.errors import InvalidInputError
+from costcalc.tokens.checks import model_info, shown, type_name
 
 __all__ = ["image_size_from_data_url", "image_tokens", "image_tokens_for_spec"]
 
@@ -38,12 +40,16 @@ _MAX_PATCHES = 1536
 def image_tokens(
     width: int, height: int, model: str, *, detail: Detail = "high", catalog: Catalog | None = None
 ) -> int:
-    """Input tokens billed for one ``width`` x ``height`` image sent to ``model``."""
-    info = (catalog or default_catalog()).get_model(model)
+    """Input tokens billed for one ``width`` x ``height`` image sent to ``model``.
+
+    Bad arguments raise :class:`InvalidInputError` naming the argument.
+    """
+    info = model_info(model, catalog)
     if info.image is None:
-        raise ValueError(
+        raise InvalidInputError(
             f"costcalc has no published image-token rule for {info.id!r}; image inputs to it "
-            "cannot be counted (the catalog's 'image' field says how a model bills images)"
+            "cannot be counted (the catalog's 'image' field says how a model bills images)",
+            field="model",
         )
     return image_tokens_for_spec(width, height, info.image, detail=detail)
 
@@ -52,9 +58,13 @@ def image_tokens_for_spec(width: int, height: int, spec: ImageSpec, *, detail: s
     """Input tokens for one image under ``spec`` (see the module docstring for the rules)."""
     for name, value in (("width", width), ("height", height)):
         if type(value) is not int or value <= 0:
-            raise ValueError(f"image {name} must be a positive whole number of pixels, got {value!r}")
+            raise InvalidInputError(
+                f"image {name} must be a positive whole number of pixels, got {shown(value)}", field=name
+            )
     if detail not in ("low", "high", "auto"):
-        raise ValueError(f"detail must be 'low', 'high' or 'auto', got {detail!r}")
+        raise InvalidInputError(f"must be 'low', 'high' or 'auto', got {shown(detail)}", field="detail")
+    if not isinstance(spec, ImageSpec):
+        raise InvalidInputError(f"must be a costcalc.ImageSpec, got {type_name(spec)}", field="spec")
     if spec.method == "tile" and spec.base is not None and spec.tile is not None:
         if detail == "low":
             return spec.base
