@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import ast
+import decimal
+import os
+import re
+import warnings
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
 import costcalc as cc
-from costcalc.errors import InvalidInputError, InvalidRequestError
+from costcalc.errors import CostcalcError, InvalidInputError, InvalidRequestError
 from costcalc.tokens import vocab
+from tests.test_chat import data_url, png
 
 USER = [{"role": "user", "content": "What's the weather like in Paris?"}]
 
@@ -248,3 +256,313 @@ def test_huge_images_are_counted_exactly() -> None:
     # 2048 x 2e-397 -> 4 x 1 tiles = 85 + 680 = 765.
     assert cc.image_tokens(10**400, 1, "o4-mini") == 2642
     assert cc.image_tokens(10**400, 1, "gpt-4o") == 765
+
+
+# -- fuzzing -----------------------------------------------------------------------------------------
+# Each entry point is driven with valid values, edge values and JSON-like junk, under a hostile
+# decimal context. Every call must give what it gives under the default context (an int, or the
+# same CostcalcError), and every error must say where the problem is. Raise the budget with
+# COSTCALC_FUZZ_EXAMPLES=5000 (see docs/tokens.md).
+
+EXAMPLES = int(os.environ.get("COSTCALC_FUZZ_EXAMPLES", "200"))
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+KEYS = st.sampled_from(
+    [
+        *("role", "content", "name", "type", "text", "image_url", "url", "detail", "tool_calls", "function"),
+        *("arguments", "output", "refusal", "file_id", "parameters", "properties", "enum", "description"),
+    ]
+) | st.from_regex(r"[a-z_]{1,8}", fullmatch=True)
+SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.sampled_from([0, -1, 2**63, 10**30])  # (5000-digit ints: hypothesis cannot print them)
+    | st.floats()
+    | st.text(max_size=12)
+    | st.binary(max_size=6)
+)
+JUNK = st.recursive(
+    SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.tuples(inner, inner) | st.dictionaries(KEYS, inner, max_size=3)
+    ),
+    max_leaves=10,
+)
+
+
+def or_junk(valid: st.SearchStrategy[Any], one_in: int = 6) -> st.SearchStrategy[Any]:
+    """``valid``, or about one time in ``one_in`` junk: mostly valid, so that the counting code
+    behind the first check is reached too."""
+    return st.sampled_from(range(one_in)).flatmap(lambda n: JUNK if n == one_in - 1 else valid)
+
+
+TEXT = st.text(max_size=40) | st.sampled_from(["", "<|endoftext|>", "a\ud800b", "日本語🙂", " \n\t"])
+MODELS = or_junk(
+    st.sampled_from(
+        [
+            *("gpt-4o", "gpt-4o-mini", "gpt-4", "gpt-3.5-turbo-0301", "o3", "o4-mini", "gpt-4.1-mini"),
+            *("gpt-5-nano", "gpt-5", "claude-sonnet-4-5", "gemini-2.5-pro", "gpt-9-imaginary", ""),
+        ]
+    )
+)
+SIDES = st.integers(1, 10_000) | st.sampled_from([1, 31, 32, 33, 768, 2048, 49152, 49153, 2**31 - 1, 10**30])
+SIZES = or_junk(st.tuples(SIDES, SIDES) | st.lists(SIDES, min_size=0, max_size=3))
+DATA_URLS = [data_url("image/png", png(w, h)) for w, h in ((1, 1), (2048, 4096), (1, 49153), (3000, 1999))]
+URLS = st.sampled_from(
+    ["https://x.example/a.png", "https://x.example/b.png", "data:image/png;base64,!!", *DATA_URLS]
+)
+DETAILS = or_junk(st.sampled_from(["low", "high", "auto"]))
+
+TEXT_PART = st.fixed_dictionaries(
+    {"type": st.sampled_from(["text", "input_text", "output_text"]), "text": or_junk(TEXT)}
+)
+CHAT_IMAGE = st.fixed_dictionaries(
+    {
+        "type": st.just("image_url"),
+        "image_url": or_junk(
+            st.fixed_dictionaries({"url": or_junk(URLS)}, optional={"detail": DETAILS}) | URLS
+        ),
+    }
+)
+RESPONSES_IMAGE = st.fixed_dictionaries(
+    {"type": st.just("input_image")},
+    optional={"image_url": or_junk(URLS), "file_id": JUNK, "detail": DETAILS},
+)
+REFUSAL = st.fixed_dictionaries({"type": st.just("refusal")}, optional={"refusal": or_junk(TEXT)})
+PART = or_junk(TEXT_PART | CHAT_IMAGE | RESPONSES_IMAGE | REFUSAL | TEXT)
+CONTENT = or_junk(TEXT | st.lists(PART, max_size=3))
+CALL = or_junk(
+    st.fixed_dictionaries(
+        {
+            "id": TEXT,
+            "type": st.just("function"),
+            "function": or_junk(st.fixed_dictionaries({"name": TEXT, "arguments": TEXT})),
+        }
+    )
+)
+MESSAGE = or_junk(
+    st.fixed_dictionaries(
+        {
+            "role": or_junk(st.sampled_from(["system", "developer", "user", "assistant", "tool"])),
+            "content": CONTENT,
+        },
+        optional={
+            "name": or_junk(TEXT),
+            "tool_calls": or_junk(st.lists(CALL, max_size=2)),
+            "type": st.just("message"),
+        },
+    )
+    | st.fixed_dictionaries(
+        {"type": st.just("function_call"), "call_id": TEXT, "name": or_junk(TEXT), "arguments": or_junk(TEXT)}
+    )
+    | st.fixed_dictionaries(
+        {"type": st.just("function_call_output"), "call_id": TEXT, "output": or_junk(TEXT)}
+    )
+)
+MESSAGES = or_junk(st.lists(MESSAGE, min_size=1, max_size=4) | TEXT)
+
+SCHEMA_TYPES = st.sampled_from(["string", "integer", "number", "boolean", "array", "object", "null"])
+PROPERTY = or_junk(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "type": or_junk(SCHEMA_TYPES | st.lists(SCHEMA_TYPES, max_size=3)),
+            "description": or_junk(TEXT),
+            "enum": or_junk(
+                st.lists(st.text(max_size=8) | st.integers() | st.floats() | st.none(), max_size=4)
+            ),
+        },
+    )
+)
+FUNCTION = st.fixed_dictionaries(
+    {"name": or_junk(st.from_regex(r"[a-z_]{1,12}", fullmatch=True))},
+    optional={
+        "description": or_junk(TEXT),
+        "parameters": or_junk(
+            st.fixed_dictionaries(
+                {"type": st.just("object")},
+                optional={
+                    "properties": or_junk(
+                        st.dictionaries(st.from_regex(r"[a-z_]{1,8}", fullmatch=True), PROPERTY, max_size=3)
+                    )
+                },
+            )
+        ),
+    },
+)
+TOOL = or_junk(
+    st.builds(lambda fn: {"type": "function", "function": fn}, or_junk(FUNCTION))
+    | st.builds(lambda fn: {"type": "function", **fn}, FUNCTION)
+    | st.just({"type": "web_search"})
+)
+TOOLS = st.none() | or_junk(st.lists(TOOL, max_size=3))
+INSTRUCTIONS = st.none() | or_junk(TEXT)
+SIZE_TABLES = st.dictionaries(URLS, SIZES, max_size=3)
+IMAGE_SIZES = (
+    st.none()
+    | SIZE_TABLES
+    | st.builds(lambda table: table.get, SIZE_TABLES)  # a function of the URL
+    | JUNK
+)
+CATALOGS = or_junk(st.none() | st.just(cc.default_catalog()))
+COUNTS = or_junk(st.integers(0, 2_000_000) | st.sampled_from([0, 128_000, 400_000, 10**15, 10**15 + 1]))
+
+
+def hostile_context() -> decimal.Context:
+    return decimal.Context(
+        prec=3, traps=[decimal.Inexact, decimal.Rounded, decimal.InvalidOperation, decimal.DivisionByZero]
+    )
+
+
+_PATH_STEP = re.compile(r"\.([A-Za-z_][\w-]*)|\[(\d+)\]|\[('[^']*'|\"[^\"]*\")\]|\((.*)\)$")
+
+
+def resolves(field: str, arguments: dict[str, Any]) -> bool:
+    """Does ``field`` (``messages[0].content[1].image_url``) lead to a value in ``arguments``?
+
+    Every step but the last must exist; the last may be the missing key that the error is about.
+    """
+    root = re.match(r"[A-Za-z_]+", field)
+    if root is None or root.group() not in arguments:
+        return False
+    value = arguments[root.group()]
+    if root.group() == "messages" and isinstance(value, str):
+        value = [{"role": "user", "content": value}]  # how a Responses string input is counted
+    rest = field[root.end() :]
+    steps = []
+    while rest:
+        step = _PATH_STEP.match(rest)
+        if step is None:
+            return False
+        steps.append(step)
+        rest = rest[step.end() :]
+    for n, step in enumerate(steps):
+        last = n == len(steps) - 1
+        key, index, quoted, called = step.groups()
+        if called is not None:
+            if not callable(value):
+                return False
+            value = value(ast.literal_eval(called))
+        elif index is not None:
+            if not isinstance(value, Sequence) or int(index) >= len(value):
+                return False
+            value = value[int(index)]
+        else:
+            name = key if key is not None else ast.literal_eval(quoted)
+            if not isinstance(value, Mapping):
+                return False
+            if name not in value:
+                return last
+            value = value[name]
+    return True
+
+
+def check_where(exc: CostcalcError, arguments: dict[str, Any]) -> None:
+    """The error names the place of the problem: a field that leads to it, or the model."""
+    if isinstance(exc, InvalidInputError):
+        assert exc.field, f"{exc!r} names no field"
+        assert str(exc).startswith(f"{exc.field}: ")
+        assert resolves(exc.field, arguments), f"{exc.field!r} is not a path into the arguments: {exc}"
+    elif isinstance(exc, cc.UnknownModelError):
+        assert exc.name == arguments["model"]
+    elif isinstance(exc, cc.ImageSizeUnknownError):
+        where = str(exc).split(":", 1)[0]
+        assert where.startswith("messages[")
+        assert resolves(where, arguments), exc
+    elif isinstance(exc, cc.ContextWindowExceededError):
+        assert exc.model
+        assert "max_output_tokens" in str(exc) or "prompt" in str(exc)
+    else:  # pragma: no cover - only reached by a new kind of error, which this test must learn
+        pytest.fail(f"{type(exc).__name__} does not say where the problem is: {exc}")
+
+
+def outcome(call: Callable[[], object]) -> tuple[str, object]:
+    """("value", result) or ("error", the CostcalcError); a builtin exception propagates."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cc.ApproximateTokenCountWarning)
+        try:
+            return "value", call()
+        except CostcalcError as exc:
+            return "error", exc
+
+
+def check(call: Callable[[], object], arguments: dict[str, Any], result_type: type) -> object:
+    """Run ``call`` under the hostile context and the default one; return its result (or None)."""
+    with decimal.localcontext(hostile_context()):
+        kind, got = outcome(call)
+    assert decimal.getcontext().prec == decimal.DefaultContext.prec
+    kind_default, got_default = outcome(call)
+    assert kind == kind_default, (got, got_default)
+    # --hypothesis-show-statistics shows how often each outcome was reached
+    event(kind if kind == "value" else f"{type(got).__name__} {getattr(got, 'field', '')[:24]}")
+    if kind == "value":
+        assert type(got) is result_type
+        assert got == got_default
+        return got
+    assert isinstance(got, CostcalcError)
+    assert (type(got), str(got)) == (type(got_default), str(got_default))
+    check_where(got, arguments)
+    return None
+
+
+@FUZZ
+@given(text=or_junk(TEXT), model=MODELS, catalog=CATALOGS)
+def test_fuzz_count_tokens(text: Any, model: Any, catalog: Any) -> None:
+    check(lambda: cc.count_tokens(text, model, catalog=catalog), locals(), int)
+
+
+@FUZZ
+@given(
+    texts=or_junk(st.lists(or_junk(TEXT), max_size=4) | TEXT),
+    model=MODELS,
+    num_threads=st.none() | or_junk(st.integers(1, 4)),
+    processes=st.none() | or_junk(st.integers(1, 2)),  # small inputs: counted in-thread, no pool
+)
+def test_fuzz_count_tokens_many(texts: Any, model: Any, num_threads: Any, processes: Any) -> None:
+    arguments = {"texts": texts, "model": model, "num_threads": num_threads, "processes": processes}
+    check(
+        lambda: cc.count_tokens_many(texts, model, num_threads=num_threads, processes=processes),
+        arguments,
+        list,
+    )
+
+
+@FUZZ
+@given(messages=MESSAGES, model=MODELS, tools=TOOLS, instructions=INSTRUCTIONS, image_sizes=IMAGE_SIZES)
+def test_fuzz_count_messages(
+    messages: Any, model: Any, tools: Any, instructions: Any, image_sizes: Any
+) -> None:
+    arguments = {
+        "messages": messages,
+        "model": model,
+        "tools": tools,
+        "instructions": instructions,
+        "image_sizes": image_sizes,
+    }
+    check(
+        lambda: cc.count_messages(
+            messages, model, tools=tools, instructions=instructions, image_sizes=image_sizes
+        ),
+        arguments,
+        int,
+    )
+
+
+@FUZZ
+@given(width=or_junk(SIDES), height=or_junk(SIDES), model=MODELS, detail=DETAILS)
+def test_fuzz_image_tokens(width: Any, height: Any, model: Any, detail: Any) -> None:
+    arguments = {"width": width, "height": height, "model": model, "detail": detail}
+    tokens = check(lambda: cc.image_tokens(width, height, model, detail=detail), arguments, int)
+    assert tokens is None or tokens > 0  # a real image always bills something
+
+
+@FUZZ
+@given(model=MODELS, prompt_tokens=COUNTS, max_output_tokens=COUNTS)
+def test_fuzz_check_context_window(model: Any, prompt_tokens: Any, max_output_tokens: Any) -> None:
+    arguments = {"model": model, "prompt_tokens": prompt_tokens, "max_output_tokens": max_output_tokens}
+    check(lambda: cc.check_context_window(model, prompt_tokens, max_output_tokens), arguments, type(None))
