@@ -415,6 +415,31 @@ def test_images_in_messages() -> None:
         cc.count_messages(resp, "gpt-4")
 
 
+def test_other_part_shapes_and_tool_schemas_by_the_same_rule() -> None:
+    # Bare-string parts and refusal parts count their text; an image_url given as a bare string
+    # is detail "auto", counted as high: 1024 x 1024 on gpt-4o = 85 + 170 x 4 = 765 [vision].
+    url = data_url("image/png", png(1024, 1024))
+    messages = [
+        {"role": "assistant", "content": ["Plain part", {"type": "refusal", "refusal": "I can't."}]},
+        {"role": "user", "content": [{"type": "image_url", "image_url": url}]},
+    ]
+    expected = 3 + n("assistant") + n("Plain part") + n("I can't.") + 3 + n("user") + 765 + 3
+    assert cc.count_messages(messages, "gpt-4o") == expected
+    # Tools (o200k constants, [cookbook]): func_init 7, prop_init 3, prop_key 3, func_end 12; a
+    # function without parameters adds no prop_init; a list of types is joined with "|".
+    tools = [
+        {"type": "function", "name": "ping"},
+        {"type": "function", "name": "f", "parameters": {"properties": {"x": {"type": ["string", "null"]}}}},
+    ]
+    user = [{"role": "user", "content": "hi"}]
+    tool_tokens = 7 + n("ping:") + 7 + n("f:") + 3 + 3 + n("x:string|null:") + 12
+    assert cc.count_messages(user, "gpt-4o", tools=tools) == 3 + n("user") + n("hi") + 3 + tool_tokens
+    # An image_sizes table without the URL leaves the size unknown: refused, not guessed.
+    remote = [{"role": "user", "content": [{"type": "image_url", "image_url": "https://x.example/c.png"}]}]
+    with pytest.raises(cc.ImageSizeUnknownError, match=r"messages\[0\]\.content\[0\]"):
+        cc.count_messages(remote, "gpt-4o", image_sizes={"https://x.example/other.png": (10, 10)})
+
+
 # -- context window ----------------------------------------------------------------------------------
 
 

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 import costcalc as cc
 from costcalc.errors import CostcalcError, InvalidInputError, InvalidRequestError
 from costcalc.tokens import vocab
+from costcalc.tokens.images import image_tokens_for_spec
 from tests.test_chat import data_url, png
 
 USER = [{"role": "user", "content": "What's the weather like in Paris?"}]
@@ -241,6 +242,7 @@ def test_bad_messages_name_the_field(messages: Any, field: str) -> None:
         (lambda: cc.check_context_window("gpt-4o", 10**5000), "prompt_tokens"),
         (lambda: cc.check_context_window("gpt-4o", 10**15 + 1), "prompt_tokens"),
         (lambda: vocab.get_encoding(["o200k_base"]), "name"),  # was TypeError: unhashable type
+        (lambda: image_tokens_for_spec(512, 512, "tile"), "spec"),  # was AttributeError
     ],
 )
 def test_bad_plain_arguments_name_the_argument(call: Callable[[], object], field: str) -> None:
