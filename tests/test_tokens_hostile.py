@@ -6,6 +6,7 @@ import ast
 import decimal
 import os
 import re
+import sys
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -250,6 +251,26 @@ def test_bad_plain_arguments_name_the_argument(call: Callable[[], object], field
         call()
     assert info.value.field == field
     assert str(info.value).startswith(f"{field}: ")
+
+
+def deeply_nested(depth: int) -> list[Any]:
+    value: list[Any] = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def test_deeply_nested_junk_is_named_not_echoed() -> None:
+    # repr() of a value nested deeper than the recursion limit raises RecursionError; the error
+    # message shows a placeholder instead of failing while being built.
+    junk = deeply_nested(sys.getrecursionlimit() + 100)
+    part = {"type": "image_url", "image_url": {"url": IMAGE_AT, "detail": junk}}
+    with pytest.raises(InvalidRequestError, match="too large to show") as info:
+        cc.count_messages([{"role": "user", "content": [part]}], "gpt-4o")
+    assert info.value.field == "messages[0].content[0].image_url.detail"
+    with pytest.raises(InvalidInputError) as size_info:
+        cc.count_messages(IMAGE_MESSAGE, "gpt-4o", image_sizes={IMAGE_AT: junk})
+    assert size_info.value.field == f"image_sizes[{IMAGE_AT!r}]"
 
 
 def test_huge_images_are_counted_exactly() -> None:

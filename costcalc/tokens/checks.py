@@ -17,7 +17,7 @@ def shown(value: object, limit: int = 80) -> str:
     """``repr(value)`` cut to ``limit`` characters, so that a huge bad value does not flood a message."""
     try:
         text = repr(value)
-    except ValueError:  # an int past sys.get_int_max_str_digits() has no repr
+    except (ValueError, RecursionError):  # an int past sys.get_int_max_str_digits(); deep nesting
         return f"<{type_name(value)} too large to show>"
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
