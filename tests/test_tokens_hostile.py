@@ -271,6 +271,9 @@ def test_deeply_nested_junk_is_named_not_echoed() -> None:
     with pytest.raises(InvalidInputError) as size_info:
         cc.count_messages(IMAGE_MESSAGE, "gpt-4o", image_sizes={IMAGE_AT: junk})
     assert size_info.value.field == f"image_sizes[{IMAGE_AT!r}]"
+    with pytest.raises(InvalidRequestError) as tool_info:
+        cc.count_messages(USER, "gpt-4o", tools=[{"type": junk}])
+    assert tool_info.value.field == "tools[0].type"
 
 
 def test_huge_images_are_counted_exactly() -> None:

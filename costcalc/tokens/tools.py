@@ -62,7 +62,7 @@ def _function_of(tool: Any, where: str) -> tuple[Mapping[str, Any], str]:
         fn = tool
     else:
         raise InvalidRequestError(
-            f"is a {tool.get('type')!r} tool; only function tools have a published token rule "
+            f"is a {shown(tool.get('type'))} tool; only function tools have a published token rule "
             "(leave it out of tools= and count it yourself)",
             field=f"{where}.type",
         )
