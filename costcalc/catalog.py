@@ -706,6 +706,8 @@ class Catalog:
 
     def resolve(self, name: str, provider: str | None = None) -> ResolvedModel:
         """The model called ``name`` with its prices laid out for fast lookup (see :meth:`get_model`)."""
+        if type(name) is not str:
+            return self._resolve(name, provider)  # refuses it with a typed error
         if provider is None:
             fast = self._resolved.get(name)
         else:
