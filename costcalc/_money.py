@@ -18,6 +18,7 @@ __all__ = [
     "ROUNDING_MODES",
     "ZERO",
     "decimal_field",
+    "exact_sum",
     "parse_decimal",
     "per_token",
     "plain",
@@ -156,6 +157,26 @@ def quantize(value: Decimal, exp: Decimal, rounding: str) -> Decimal:
 
 #: The most digits a rounded amount may have (a step of 1E-250 on a small amount is refused).
 _MAX_DIGITS: Final = 1_000
+
+
+def exact_sum(*values: Decimal) -> Decimal:
+    """The exact sum of ``values``, however many digits it needs (rounded amounts can carry long
+    runs of trailing zeros), in a context of its own."""
+    finite = [v for v in values if v]
+    if not finite:
+        return ZERO
+    top = max(v.adjusted() for v in finite) + len(finite)
+    bottom = min(int(v.as_tuple().exponent) for v in finite)
+    ctx = decimal.Context(
+        prec=max(top - bottom + 2, 1),
+        Emin=-999_999,
+        Emax=999_999,
+        traps=[decimal.InvalidOperation, decimal.Inexact, decimal.Rounded, decimal.Overflow],
+    )
+    total = ZERO
+    for v in finite:
+        total = ctx.add(total, v)
+    return total
 
 
 def plain(value: Decimal) -> str:

@@ -24,7 +24,17 @@ from pydantic import (
     model_validator,
 )
 
-from costcalc._money import EXACT, ZERO, decimal_field, parse_decimal, per_token, plain, quantize, tidy
+from costcalc._money import (
+    EXACT,
+    ZERO,
+    decimal_field,
+    exact_sum,
+    parse_decimal,
+    per_token,
+    plain,
+    quantize,
+    tidy,
+)
 from costcalc.errors import InvalidInputError, UnpricedUsageError
 from costcalc.units import TOKEN_LINES, UNIT_NAME, describe_unit
 
@@ -608,12 +618,7 @@ class Cost(BaseModel):
         """
         step = parse_decimal(exp, "exp")
         parts = {name: quantize(getattr(self, name), step, rounding) for name in _BUCKETS}
-        add = EXACT.add
-        total = add(
-            add(add(parts["input"], parts["cached_input"]), add(parts["cache_write"], parts["output"])),
-            parts["fees"],
-        )
-        return self.model_copy(update={**parts, "total": total})
+        return self.model_copy(update={**parts, "total": exact_sum(*parts.values())})
 
     def _repr_html_(self) -> str:
         from costcalc._display import table, usd
