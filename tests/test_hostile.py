@@ -201,3 +201,30 @@ def test_money_is_the_same_under_every_context() -> None:
     reference = cc.price(usage, "gpt-4o-mini", at=dt.date(2026, 11, 25))
     with decimal.localcontext(decimal.Context(prec=2, rounding=decimal.ROUND_FLOOR, traps=[decimal.Inexact])):
         assert cc.price(usage, "gpt-4o-mini", at=dt.date(2026, 11, 25)) == reference
+
+
+def test_the_billing_example_reports_bad_lines_and_prices_the_good_ones(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location(
+        "price_log_example", Path(__file__).parents[1] / "examples" / "price_log.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    log = tmp_path / "log.jsonl"
+    log.write_bytes(
+        b'[1, 2]\n{"model": 5, "usage": {"input_tokens": 1}}\n\xff\xfe\n'
+        b'{"request_id": "r1", "model": "gpt-4o", "usage": {"input_tokens": 1000}}\n'
+    )
+    assert example.main(str(log)) == 1
+    out, err = capsys.readouterr()
+    # 1,000 x 2.50 per 1M = 0.0025
+    assert "1 priced, 3 refused; total $0.0025" in out
+    assert "line 1: a line must be a JSON object" in err
+    assert "line 2: model:" in err
+    assert "line 3: not UTF-8" in err
