@@ -108,7 +108,7 @@ def decimal_field(
         result = parse_decimal(value, what)
         if non_negative and result < 0:
             raise ValueError(f"a {what} cannot be negative, got {result}")
-        if below is not None and abs(result) >= below:
+        if below is not None and result.copy_abs() >= below:
             raise ValueError(f"a {what} must be below {below:,}, got {result}")
         if places is not None:
             exponent = EXACT.normalize(result).as_tuple().exponent
@@ -132,7 +132,7 @@ def quantize(value: Decimal, exp: Decimal, rounding: str) -> Decimal:
     """
     from costcalc.errors import InvalidInputError
 
-    if rounding not in ROUNDING_MODES:
+    if not isinstance(rounding, str) or rounding not in ROUNDING_MODES:
         raise InvalidInputError(
             f"unknown rounding mode {rounding!r}; use one of the decimal module's constants, "
             f"e.g. decimal.ROUND_HALF_UP ({', '.join(sorted(ROUNDING_MODES))})",

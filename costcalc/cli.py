@@ -161,7 +161,7 @@ def _cents(value: Decimal | None, exact: bool) -> str:
     from costcalc.pricing import round_to
 
     cents = round_to(value, "0.01", rounding=ROUND_HALF_UP)
-    return f"-${-cents:,.2f}" if cents < 0 else f"${cents:,.2f}"
+    return f"-${cents.copy_abs():,.2f}" if cents < 0 else f"${cents:,.2f}"
 
 
 _CENTS_NOTE = "amounts rounded half-up to cents; --exact (or --json) for the exact amounts"
