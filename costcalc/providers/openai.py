@@ -257,6 +257,9 @@ def detect(data: Mapping[str, Any]) -> str | None:
         return "openai.embeddings"
     if obj == "realtime.response" or data.get("type") == "response.done":
         return "openai.realtime"
+    if data.get("type") == "message":
+        # An Anthropic Message: the Anthropic SDK dumps output_tokens_details (null) in its usage.
+        return None
     usage = get(data.get("usage", data if "model" not in data else None))
     if is_map(usage):
         if usage.get("type") in ("tokens", "duration") and ("text" in data or "seconds" in usage):
