@@ -9,11 +9,51 @@ worked out by hand in a comment from the rates in ``costcalc/data/<vendor>.toml`
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
+import json
+from decimal import Decimal
+from typing import Any, get_args
+
+import botocore.parsers  # type: ignore[import-untyped]
+import botocore.session  # type: ignore[import-untyped]
+import pytest
 from anthropic.types import Message
 
 import costcalc as cc
+from costcalc.providers import MODULES, OWNERS, SHAPES
+from costcalc.responses import Shape
 
-# -- detection --------------------------------------------------------------------------------------
+D = Decimal
+
+
+def ts(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> int:
+    """Unix seconds of a UTC time."""
+    return int(dt.datetime(year, month, day, hour, minute, tzinfo=dt.UTC).timestamp())
+
+
+_BEDROCK = botocore.session.get_session().get_service_model("bedrock-runtime")
+
+
+def boto3_response(operation: str, body: dict[str, Any], headers: dict[str, str] | None = None) -> Any:
+    """What boto3's bedrock-runtime client returns for ``body``: botocore's own parser drops any
+    member its service model does not define, so a misspelt field would not survive."""
+    parser = botocore.parsers.create_parser(_BEDROCK.metadata["protocol"])
+    raw = {"status_code": 200, "headers": headers or {}, "body": json.dumps(body).encode()}
+    return parser.parse(raw, _BEDROCK.operation_model(operation).output_shape)
+
+
+# -- registry ------------------------------------------------------------------------------------------
+
+
+def test_every_shape_is_registered_typed_and_owned() -> None:
+    assert get_args(Shape) == SHAPES
+    assert len(set(SHAPES)) == len(SHAPES)
+    for module in MODULES:
+        for shape in module.SHAPES:
+            assert shape in SHAPES
+    for shape, owner in OWNERS.items():
+        assert owner in cc.default_catalog().providers, shape
 
 
 def test_an_anthropic_sdk_message_is_not_read_as_openai() -> None:
@@ -32,3 +72,196 @@ def test_an_anthropic_sdk_message_is_not_read_as_openai() -> None:
     )
     assert "output_tokens_details" in message.model_dump()["usage"]
     assert cc.detect_shape(message) == "anthropic"
+
+
+def test_a_reported_cost_is_kept_beside_the_price_and_shown() -> None:
+    one = cc.Cost(total=D("1"), fees=D("1"), reported_cost=D("1.5"))
+    assert "(provider reported $1.5)" in str(one)
+    assert "reported by the provider" in one._repr_html_()
+    # Summed costs keep a reported total only when every part reported one.
+    assert (one + one).reported_cost == D("3")
+    assert (one * 3).reported_cost == D("4.5")
+    assert (one + cc.Cost(total=D("1"), fees=D("1"))).reported_cost is None
+    assert one.scaled(D("2")).reported_cost == D("1.5")  # a surcharge scales the price, not the report
+    assert cc.Cost().reported_cost is None
+
+
+# -- Mistral, Groq, Together AI, Fireworks AI ----------------------------------------------------------
+
+
+def chat(model: str, created: int, usage: dict[str, Any] | None, **extra: Any) -> dict[str, Any]:
+    return {
+        "id": "cmpl-e5cc70bb28c444948073e77776eb30ef",
+        "object": "chat.completion",
+        "created": created,
+        "model": model,
+        "choices": [
+            {"index": 0, "message": {"role": "assistant", "content": "..."}, "finish_reason": "stop"}
+        ],
+        "usage": usage,
+        **extra,
+    }
+
+
+def test_mistral_audio_minutes_and_dated_output_price() -> None:
+    usage = {
+        "prompt_tokens": 1_000,
+        "completion_tokens": 100,
+        "total_tokens": 1_100,
+        "prompt_audio_seconds": 90,
+    }
+    before = chat("voxtral-small-2507", ts(2026, 8, 1), usage)
+    assert cc.detect_shape(before) == "mistral.chat"
+    # 1,000 x 0.1 + 100 x 0.3 = 130 per 1M, + 90 s = 1.5 min x $0.004 = 0.006
+    assert cc.price_response(before).total == D("0.00613")
+    # Output went to 0.4 on 2026-08-11: 100 + 40 = 140 per 1M + 0.006
+    assert cc.price_response(before | {"created": ts(2026, 8, 20)}).total == D("0.00614")
+    odd = chat("voxtral-small-2507", ts(2026, 8, 20), usage | {"prompt_audio_seconds": 61})
+    # 61/60 min is not a finite decimal: rounded up at the 18th place, never down.
+    assert cc.usage_from_response(odd).units == {"audio_minute": D("1.016666666666666667")}
+
+
+@pytest.mark.parametrize(
+    ("created", "total"),
+    [
+        # 8,000 x 0.68 + 2,000 x 0.07 + 1,000 x 2.09 = 5,440 + 140 + 2,090: launch promotion
+        (ts(2026, 10, 15), D("0.00767")),
+        # 8,000 x 1.36 + 2,000 x 0.14 + 1,000 x 4.18 = 10,880 + 280 + 4,180: list rates
+        (ts(2026, 10, 25), D("0.01534")),
+        # 8,000 x 0.7 + 2,000 x 0.07 + 1,000 x 2.1 = 5,600 + 140 + 2,100: from 2026-10-29
+        (ts(2026, 11, 1), D("0.00784")),
+    ],
+)
+def test_mistral_dated_periods(created: int, total: Decimal) -> None:
+    usage = {
+        "prompt_tokens": 10_000,
+        "completion_tokens": 1_000,
+        "total_tokens": 11_000,
+        "prompt_tokens_details": {"cached_tokens": 2_000},
+    }
+    payload = chat("mistral-large-4-0", created, usage)
+    # Nothing in it is Mistral's own: a plain Chat Completions payload, priced by its model name.
+    assert cc.detect_shape(payload) == "openai.chat"
+    assert cc.price_response(payload).total == total
+    assert cc.price_response(payload, provider="mistral").total == total
+    assert cc.read_response(payload, provider="mistral").shape == "mistral.chat"
+    assert cc.price_response(payload, model="mistralai/mistral-large-4").total == total
+
+
+def test_mistral_embeddings() -> None:
+    payload = {
+        "id": "embd-aad6fc62b17349b192ef09225058bc45",
+        "object": "list",
+        "data": [{"object": "embedding", "embedding": [-0.0165, 0.0712], "index": 0}],
+        "model": "mistral-embed",
+        "usage": {"prompt_tokens": 100, "total_tokens": 100, "completion_tokens": 0},
+    }
+    # mistral-embed 0.1: 100 x 0.1 per 1M
+    assert cc.price_response(payload).total == D("0.00001")
+    assert cc.read_response(payload, provider="mistral").shape == "mistral.chat"
+
+
+GROQ_USAGE = {
+    "prompt_tokens": 2_000,
+    "completion_tokens": 500,
+    "total_tokens": 2_500,
+    "prompt_tokens_details": {"cached_tokens": 1_024},
+    "completion_tokens_details": {"reasoning_tokens": 300},
+    "queue_time": 0.012,
+    "prompt_time": 0.009,
+    "completion_time": 0.774,
+    "total_time": 0.783,
+}
+
+
+def test_groq_timings_are_free_and_x_groq_tells_the_vendor() -> None:
+    payload = chat(
+        "openai/gpt-oss-120b",
+        ts(2026, 11, 3),
+        GROQ_USAGE,
+        service_tier="on_demand",
+        x_groq={"id": "req_01htzpsmfmew5b4rbmbjy2kv74"},
+    )
+    assert cc.detect_shape(payload) == "groq.chat"
+    cost = cc.price_response(payload)
+    # gpt-oss-120b on Groq 0.15 / 0.075 cached / 0.6:
+    # 976 x 0.15 + 1,024 x 0.075 + 500 x 0.6 = 146.4 + 76.8 + 300 = 523.2 per 1M
+    assert (cost.model, cost.tier, cost.total) == ("openai/gpt-oss-120b", "standard", D("0.0005232"))
+    # Batch does not stack with caching: cached tokens at the batch input rate 0.075, output 0.3:
+    # 976 x 0.075 + 1,024 x 0.075 + 500 x 0.3 = 300 per 1M
+    assert cc.price_response(payload, tier="batch").total == D("0.0003")
+    # A streamed response's last chunk: usage null, the counts in x_groq.usage.
+    chunk = chat("openai/gpt-oss-120b", ts(2026, 11, 3), None) | {
+        "object": "chat.completion.chunk",
+        "x_groq": {"id": "req_01", "usage": GROQ_USAGE},
+    }
+    assert cc.price_response(chunk).total == D("0.0005232")
+    with pytest.raises(cc.UsageParseError, match="not a per-token price") as info:
+        cc.price_response(payload | {"service_tier": "performance"})
+    assert info.value.path == "service_tier"
+    with pytest.raises(cc.UnsupportedTierError):  # Groq sells Flex; its rates are not in the catalog
+        cc.price_response(payload | {"service_tier": "flex"})
+    with pytest.raises(cc.UsageParseError, match="only groq sends"):
+        cc.price_response(payload, provider="together_ai")
+
+
+def test_groq_prefixed_names() -> None:
+    plain = chat("openai/gpt-oss-120b", ts(2026, 11, 3), {"prompt_tokens": 2_000, "completion_tokens": 500})
+    # openai/gpt-oss-120b is sold by several hosts: the payload alone cannot tell which.
+    with pytest.raises(cc.AmbiguousModelError):
+        cc.price_response(plain)
+    # 2,000 x 0.15 + 500 x 0.6 = 600 per 1M
+    assert cc.price_response(plain, model="groq/openai/gpt-oss-120b").total == D("0.0006")
+    assert cc.price_response(plain, provider="groq").total == D("0.0006")
+    # llama-3.3-70b-versatile is Groq's name alone: 2,000 x 0.59 + 500 x 0.79 = 1,575 per 1M
+    assert cc.price_response(plain | {"model": "llama-3.3-70b-versatile"}).total == D("0.001575")
+
+
+def test_together_cached_tokens_and_prefixes() -> None:
+    payload = chat(
+        "moonshotai/Kimi-K3",
+        ts(2026, 11, 3),
+        {"prompt_tokens": 1_000, "completion_tokens": 100, "total_tokens": 1_100, "cached_tokens": 400},
+    )
+    # Kimi K3 on Together 3 / 0.3 cached / 15: 600 x 3 + 400 x 0.3 + 100 x 15 = 1,800 + 120 + 1,500
+    assert cc.price_response(payload, provider="together_ai").total == D("0.00342")
+    assert cc.price_response(payload, model="together_ai/moonshotai/kimi-k3").total == D("0.00342")
+    assert cc.price_response(payload, model="together/moonshotai/Kimi-K3").total == D("0.00342")
+    # Read as a plain OpenAI payload, Together's cached_tokens is a number nobody declared: refused.
+    with pytest.raises(cc.UnpricedUsageError) as info:
+        cc.price_response(payload, model="moonshotai/kimi-k3", shape="openai.chat")
+    assert info.value.field == "usage.cached_tokens"
+    # Together lists no cached rate for gpt-oss-120b: cache hits there cannot be priced.
+    oss = payload | {"model": "openai/gpt-oss-120b"}
+    with pytest.raises(cc.UnpricedUsageError) as no_rate:
+        cc.price_response(oss, provider="together_ai")
+    assert no_rate.value.field == "text_cached_input_tokens"
+    both = copy.deepcopy(payload)
+    both["usage"]["prompt_tokens_details"] = {"cached_tokens": 300}
+    with pytest.raises(cc.UsageParseError, match="disagree"):
+        cc.price_response(both, provider="together_ai")
+
+
+def test_fireworks_priority_tier_and_prefixes() -> None:
+    payload = chat(
+        "accounts/fireworks/models/kimi-k3",
+        ts(2026, 11, 3),
+        {
+            "prompt_tokens": 5_000,
+            "completion_tokens": 1_000,
+            "total_tokens": 6_000,
+            "prompt_tokens_details": {"cached_tokens": 4_000},
+        },
+        service_tier="priority",
+    )
+    # Nothing in it is Fireworks' own, but the model name is Fireworks' alone: read as Fireworks'.
+    assert cc.detect_shape(payload) == "openai.chat"
+    reading = cc.read_response(payload, provider="fireworks_ai")
+    assert (reading.shape, reading.tier) == ("fireworks_ai.chat", "priority")
+    # Priority 3.75 / 0.375 / 18.75: 1,000 x 3.75 + 4,000 x 0.375 + 1,000 x 18.75 = 24,000 per 1M
+    assert cc.price_response(payload).total == D("0.024")
+    prefixed = payload | {"service_tier": None}
+    # Standard 3 / 0.3 / 15: 3,000 + 1,200 + 15,000 = 19,200 per 1M
+    assert cc.price_response(prefixed, model="fireworks_ai/accounts/fireworks/models/kimi-k3").total == D(
+        "0.0192"
+    )

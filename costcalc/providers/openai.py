@@ -48,7 +48,9 @@ __all__ = [
     "read",
     "read_batch_request",
     "read_batch_result",
+    "split_media",
     "tier_of",
+    "usage_block",
 ]
 
 PROVIDER: Final = "openai"
@@ -307,7 +309,7 @@ def usage_block(data: Any, key: str = "usage") -> tuple[Mapping[str, Any], str]:
 def _tokens(shape: str, spec: UsageSpec, data: Any, creator: str | None = PROVIDER) -> Reading:
     block, path = usage_block(data)
     n = spec.counts(block, path)
-    usage, alternatives = _split_media(path or "usage", n)
+    usage, alternatives = split_media(path or "usage", n)
     body = data if is_map(data) else {}
     return Reading(
         usage=usage,
@@ -321,7 +323,7 @@ def _tokens(shape: str, spec: UsageSpec, data: Any, creator: str | None = PROVID
     )
 
 
-def _split_media(path: str, n: Mapping[str, int]) -> tuple[Usage, tuple[Usage, ...]]:
+def split_media(path: str, n: Mapping[str, int]) -> tuple[Usage, tuple[Usage, ...]]:
     """A Usage from OpenAI counts whose audio/image splits are totals over the whole prompt.
 
     When the prompt has cached tokens and media tokens but no cached breakdown, the data cannot
@@ -398,11 +400,14 @@ def tier_of(body: Mapping[str, Any]) -> str | None:
 
 
 def _chat(data: Any) -> Reading:
-    return _tokens("openai.chat", CHAT_USAGE, data)
+    # Chat Completions is the format every OpenAI-compatible host serves many makers' models in
+    # (Mistral, Groq, Together, Bedrock, OpenRouter...): the shape names no creator, and the model
+    # is priced by its name. The hosts' own extra fields are read by their modules.
+    return _tokens("openai.chat", CHAT_USAGE, data, creator=None)
 
 
 def _embeddings(data: Any) -> Reading:
-    return _tokens("openai.embeddings", EMBEDDINGS_USAGE, data)
+    return _tokens("openai.embeddings", EMBEDDINGS_USAGE, data, creator=None)
 
 
 def _realtime(data: Any) -> Reading:
