@@ -8,7 +8,8 @@ mapping interface or attributes), each by its provider's module in :mod:`costcal
 - ``anthropic`` (a Message, or its bare usage block) and ``anthropic.batch`` (a results line);
 - ``gemini`` (``usageMetadata``, camelCase or snake_case) and ``gemini.batch``;
 - ``mistral.chat``, ``groq.chat``, ``together_ai.chat`` and ``fireworks_ai.chat``: OpenAI-compatible
-  payloads with each vendor's own fields.
+  payloads with each vendor's own fields;
+- ``deepseek.chat`` (cache hits and misses, off-peak hours).
 
 A vendor's payload is told by a field only that vendor sends; a plain OpenAI-shaped payload is
 ``openai.chat``, priced by its model name, and ``provider=`` (or a model name only one provider
@@ -65,6 +66,7 @@ Shape = Literal[
     "groq.chat",
     "together_ai.chat",
     "fireworks_ai.chat",
+    "deepseek.chat",
 ]
 _DEFAULT_TIER: Final = "standard"
 

@@ -19,9 +19,10 @@ import botocore.parsers  # type: ignore[import-untyped]
 import botocore.session  # type: ignore[import-untyped]
 import pytest
 from anthropic.types import Message
+from openai.types.chat import ChatCompletion
 
 import costcalc as cc
-from costcalc.providers import MODULES, OWNERS, SHAPES
+from costcalc.providers import MODULES, OWNERS, SHAPES, deepseek
 from costcalc.responses import Shape
 
 D = Decimal
@@ -265,3 +266,98 @@ def test_fireworks_priority_tier_and_prefixes() -> None:
     assert cc.price_response(prefixed, model="fireworks_ai/accounts/fireworks/models/kimi-k3").total == D(
         "0.0192"
     )
+
+
+# -- DeepSeek -----------------------------------------------------------------------------------------
+
+
+def deepseek_payload(created: int, model: str = "deepseek-v4-pro") -> ChatCompletion:
+    # What the OpenAI SDK returns from base_url="https://api.deepseek.com": DeepSeek's fields are
+    # kept as the SDK's extra fields.
+    return ChatCompletion.model_validate(
+        {
+            "id": "930c60df-bf64-41c9-a88e-3ec75f81e00e",
+            "object": "chat.completion",
+            "created": created,
+            "model": model,
+            "choices": [
+                {"index": 0, "message": {"role": "assistant", "content": "Hello!"}, "finish_reason": "stop"}
+            ],
+            "usage": {
+                "prompt_tokens": 10_000,
+                "completion_tokens": 1_500,
+                "total_tokens": 11_500,
+                "prompt_tokens_details": {"cached_tokens": 8_000},
+                "completion_tokens_details": {"reasoning_tokens": 1_200},
+                "prompt_cache_hit_tokens": 8_000,
+                "prompt_cache_miss_tokens": 2_000,
+            },
+            "system_fingerprint": "fp_8802369eaa_prod0820_fp8_kvcache",
+        }
+    )
+
+
+def test_deepseek_cache_fields_and_peak_hours() -> None:
+    peak = deepseek_payload(ts(2026, 10, 14, 2, 30))  # a Wednesday, 10:30 in Beijing
+    assert cc.detect_shape(peak) == "deepseek.chat"
+    assert cc.usage_from_response(peak) == cc.Usage(
+        input_tokens=10_000, cached_input_tokens=8_000, output_tokens=1_500, reasoning_tokens=1_200
+    )
+    # deepseek-v4-pro peak 1.32 miss / 0.044 hit / 3.96 out:
+    # 2,000 x 1.32 + 8,000 x 0.044 + 1,500 x 3.96 = 2,640 + 352 + 5,940 = 8,932 per 1M
+    assert cc.price_response(peak).total == D("0.008932")
+
+
+@pytest.mark.parametrize(
+    ("created", "total"),
+    [
+        (ts(2026, 10, 14, 12, 0), D("0.004466")),  # Wednesday 12:00 UTC: off-peak, half of 8,932
+        (ts(2026, 10, 17, 2, 30), D("0.004466")),  # Saturday in a peak window: weekends are off-peak
+        (ts(2026, 8, 22, 2, 30), D("0.008932")),  # a Saturday before the weekend rule (2026-08-23)
+        # Before 2026-08-16 16:00 UTC the flat rate 0.435 / 0.003625 / 0.87:
+        # 2,000 x 0.435 + 8,000 x 0.003625 + 1,500 x 0.87 = 870 + 29 + 1,305 = 2,204 per 1M
+        (ts(2026, 8, 16, 12, 0), D("0.002204")),
+        # 20:00 UTC the same day: the new prices were in force (midnight in Beijing), off-peak,
+        # although the catalog dates them 2026-08-17.
+        (ts(2026, 8, 16, 20, 0), D("0.004466")),
+    ],
+)
+def test_deepseek_off_peak_and_dated_changes(created: int, total: Decimal) -> None:
+    assert cc.price_response(deepseek_payload(created)).total == total
+
+
+def test_deepseek_peak_window_edges() -> None:
+    wednesday = dt.datetime(2026, 10, 14, tzinfo=dt.UTC)
+    for hour, minute, second, off in [
+        (0, 59, 59, True),
+        (1, 0, 0, False),
+        (3, 59, 59, False),
+        (4, 0, 0, True),
+        (5, 59, 59, True),
+        (6, 0, 0, False),
+        (9, 59, 59, False),
+        (10, 0, 0, True),
+    ]:
+        at = wednesday.replace(hour=hour, minute=minute, second=second)
+        assert deepseek.is_off_peak(at) is off, at
+    assert deepseek.is_off_peak(dt.datetime(2026, 8, 16, 15, 59, tzinfo=dt.UTC)) is False  # flat rate then
+
+
+def test_deepseek_refusals() -> None:
+    # deepseek-flash was first billed 2026-09-10 04:00 UTC: two hours earlier it had no price.
+    with pytest.raises(cc.NoPriceError, match="no price before"):
+        cc.price_response(deepseek_payload(ts(2026, 9, 10, 2, 0), model="deepseek-flash"))
+    # 0.3 / 0.006 / 1.2 peak from then: 600 + 48 + 1,800 = 2,448 per 1M (05:00 UTC is off-peak: half)
+    assert cc.price_response(deepseek_payload(ts(2026, 9, 10, 7, 0), "deepseek-flash")).total == D("0.002448")
+    assert cc.price_response(deepseek_payload(ts(2026, 9, 10, 5, 0), "deepseek-flash")).total == D("0.001224")
+
+    broken = deepseek_payload(ts(2026, 10, 14, 2, 30)).model_dump()
+    broken["usage"]["prompt_cache_miss_tokens"] = 2_001
+    with pytest.raises(cc.UsageParseError, match="do not add up to prompt_tokens") as info:
+        cc.price_response(broken)
+    assert info.value.path == "usage"
+    tools = deepseek_payload(ts(2026, 10, 14, 2, 30)).model_dump()
+    tools["usage"]["server_tool_use"] = {"web_search_requests": 2}
+    with pytest.raises(cc.UnpricedUsageError, match="no USD price is published") as refused:
+        cc.price_response(tools)
+    assert refused.value.field == "usage.server_tool_use.web_search_requests"

@@ -35,6 +35,7 @@ from costcalc.errors import UsageParseError
 from costcalc.providers import (
     anthropic,
     compat,
+    deepseek,
     gemini,
     openai,
 )
@@ -45,7 +46,7 @@ __all__ = ["BASE", "HOSTED", "MODULES", "OWNERS", "SHAPES", "VENDORS", "detect",
 #: The makers' own formats, which other vendors' payloads often look like.
 BASE: Final[tuple[ModuleType, ...]] = (openai, anthropic, gemini)
 #: The vendors' and hosts' modules: a claim by one of them wins over a base module's.
-VENDORS: Final[tuple[ModuleType, ...]] = (compat,)
+VENDORS: Final[tuple[ModuleType, ...]] = (compat, deepseek)
 #: The provider modules, in the order their shapes are listed.
 MODULES: Final[tuple[ModuleType, ...]] = (*BASE, *VENDORS)
 #: Every payload shape costcalc reads.
