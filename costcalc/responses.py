@@ -9,7 +9,8 @@ mapping interface or attributes), each by its provider's module in :mod:`costcal
 - ``gemini`` (``usageMetadata``, camelCase or snake_case) and ``gemini.batch``;
 - ``mistral.chat``, ``groq.chat``, ``together_ai.chat`` and ``fireworks_ai.chat``: OpenAI-compatible
   payloads with each vendor's own fields;
-- ``deepseek.chat`` (cache hits and misses, off-peak hours).
+- ``deepseek.chat`` (cache hits and misses, off-peak hours);
+- ``xai.chat`` and ``xai.responses``.
 
 A vendor's payload is told by a field only that vendor sends; a plain OpenAI-shaped payload is
 ``openai.chat``, priced by its model name, and ``provider=`` (or a model name only one provider
@@ -67,6 +68,8 @@ Shape = Literal[
     "together_ai.chat",
     "fireworks_ai.chat",
     "deepseek.chat",
+    "xai.chat",
+    "xai.responses",
 ]
 _DEFAULT_TIER: Final = "standard"
 

@@ -361,3 +361,123 @@ def test_deepseek_refusals() -> None:
     with pytest.raises(cc.UnpricedUsageError, match="no USD price is published") as refused:
         cc.price_response(tools)
     assert refused.value.field == "usage.server_tool_use.web_search_requests"
+
+
+# -- xAI ----------------------------------------------------------------------------------------------
+
+# A grok-4.3 Responses API call with three X searches, as logged on 2026-08-24 (usage verbatim).
+XAI: dict[str, Any] = {
+    "id": "fc4345ca-ac5b-9434-869c-8998c66464d1",
+    "object": "response",
+    "created_at": ts(2026, 8, 24, 19, 11),
+    "model": "grok-4.3",
+    "status": "completed",
+    "output": [],
+    "usage": {
+        "input_tokens": 7_583,
+        "input_tokens_details": {"cached_tokens": 3_072},
+        "output_tokens": 3_192,
+        "output_tokens_details": {"reasoning_tokens": 0},
+        "total_tokens": 10_775,
+        "num_sources_used": 0,
+        "num_server_side_tools_used": 3,
+        "cost_in_usd_ticks": 292_331_500,
+        "server_side_tool_usage_details": {
+            "web_search_calls": 0,
+            "x_search_calls": 3,
+            "code_interpreter_calls": 0,
+            "file_search_calls": 0,
+            "mcp_calls": 0,
+            "document_search_calls": 0,
+            "image_generation_calls": 0,
+        },
+        "context_details": {"input_tokens": 5_993, "output_tokens": 2_995},
+    },
+}
+
+
+def test_xai_responses_reconcile_with_the_ticks() -> None:
+    assert cc.detect_shape(XAI) == "xai.responses"
+    cost = cc.price_response(XAI)
+    # grok-4.3 1.25 / 0.20 / 2.50: 4,511 x 1.25 + 3,072 x 0.2 + 3,192 x 2.5
+    # = 5,638.75 + 614.4 + 7,980 = 14,233.15 per 1M; 3 X searches x $0.005 = 0.015
+    assert cost.total == D("0.02923315")
+    # cost_in_usd_ticks 292,331,500 / 10^10 USD: xAI's own bill, kept beside costcalc's
+    assert cost.reported_cost == D("0.02923315")
+    assert "provider reported $0.02923315" in str(cost)
+
+
+def xai_chat(**usage: Any) -> dict[str, Any]:
+    return {
+        "id": "0daf962f-a275-4a3c-839a-047854645532",
+        "object": "chat.completion",
+        "created": ts(2026, 11, 2, 9, 0),
+        "model": "grok-4.3",
+        "choices": [],
+        "usage": {
+            "prompt_tokens": 125,
+            "completion_tokens": 48,
+            "total_tokens": 173,
+            "prompt_tokens_details": {
+                "text_tokens": 125,
+                "audio_tokens": 0,
+                "image_tokens": 0,
+                "cached_tokens": 98,
+            },
+            "completion_tokens_details": {
+                "reasoning_tokens": 0,
+                "audio_tokens": 0,
+                "accepted_prediction_tokens": 0,
+                "rejected_prediction_tokens": 0,
+            },
+            "num_sources_used": 0,
+        }
+        | usage,
+    }
+
+
+def test_xai_chat_and_where_the_reasoning_is() -> None:
+    # grok-4.3: 27 x 1.25 + 98 x 0.2 + 48 x 2.5 = 33.75 + 19.6 + 120 = 173.35 per 1M
+    assert cc.price_response(xai_chat()).total == D("0.00017335")
+    details = {"reasoning_tokens": 200}
+    # total_tokens = 125 + 48 + 200: the reasoning was reported apart and bills as output on top:
+    # 33.75 + 19.6 + 248 x 2.5 = 673.35 per 1M
+    apart = xai_chat(total_tokens=373, completion_tokens_details=details)
+    assert cc.price_response(apart).total == D("0.00067335")
+    # total_tokens = 125 + 248 with the 200 inside 248: 33.75 + 19.6 + 620
+    inside = xai_chat(completion_tokens=248, total_tokens=373, completion_tokens_details=details)
+    assert cc.price_response(inside).total == D("0.00067335")
+    unclear = xai_chat(completion_tokens=248, total_tokens=999, completion_tokens_details=details)
+    with pytest.raises(
+        cc.UnpricedUsageError, match="does not say whether completion_tokens includes"
+    ) as info:
+        cc.price_response(unclear)
+    assert info.value.field == "usage.completion_tokens_details.reasoning_tokens"
+
+
+def test_xai_refusals_and_a_dated_change() -> None:
+    with pytest.raises(cc.UnpricedUsageError, match="Live Search") as info:
+        cc.price_response(xai_chat(num_sources_used=3))
+    assert info.value.field == "usage.num_sources_used"
+    image = xai_chat()
+    image["usage"]["prompt_tokens_details"] |= {"text_tokens": 25, "image_tokens": 100}
+    with pytest.raises(cc.UnpricedUsageError) as no_rate:
+        cc.price_response(image)  # xAI publishes no image-input rate: never billed as text
+    assert no_rate.value.field == "image_input_tokens"
+    mcp = copy.deepcopy(XAI)
+    mcp["usage"]["server_side_tool_usage_details"]["mcp_calls"] = 1
+    with pytest.raises(cc.UnpricedUsageError, match="MCP"):
+        cc.price_response(mcp)
+
+    # grok-4.20 was cut from 2 / 0.2 / 6 to 1.25 / 0.2 / 2.5 on 2026-04-30.
+    old = xai_chat() | {"model": "grok-4.20-0309-reasoning", "created": ts(2026, 4, 1)}
+    new = old | {"created": ts(2026, 5, 1)}
+    # 27 x 2 + 98 x 0.2 + 48 x 6 = 54 + 19.6 + 288 = 361.6; after: 33.75 + 19.6 + 120 = 173.35
+    assert cc.price_response(old).total == D("0.0003616")
+    assert cc.price_response(new).total == D("0.00017335")
+    # Tool calls had no published price before the cut (the period lists no units).
+    searched = copy.deepcopy(old)
+    searched["usage"]["server_side_tool_usage_details"] = {"web_search_calls": 1}
+    with pytest.raises(cc.UnpricedUsageError) as unit:
+        cc.price_response(searched)
+    assert unit.value.field == "units.web_search_call"
