@@ -10,7 +10,8 @@ mapping interface or attributes), each by its provider's module in :mod:`costcal
 - ``mistral.chat``, ``groq.chat``, ``together_ai.chat`` and ``fireworks_ai.chat``: OpenAI-compatible
   payloads with each vendor's own fields;
 - ``deepseek.chat`` (cache hits and misses, off-peak hours);
-- ``xai.chat`` and ``xai.responses``.
+- ``xai.chat`` and ``xai.responses``;
+- ``perplexity.chat`` (Sonar).
 
 A vendor's payload is told by a field only that vendor sends; a plain OpenAI-shaped payload is
 ``openai.chat``, priced by its model name, and ``provider=`` (or a model name only one provider
@@ -70,6 +71,7 @@ Shape = Literal[
     "deepseek.chat",
     "xai.chat",
     "xai.responses",
+    "perplexity.chat",
 ]
 _DEFAULT_TIER: Final = "standard"
 

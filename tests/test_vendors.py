@@ -481,3 +481,56 @@ def test_xai_refusals_and_a_dated_change() -> None:
     with pytest.raises(cc.UnpricedUsageError) as unit:
         cc.price_response(searched)
     assert unit.value.field == "units.web_search_call"
+
+
+# -- Perplexity ---------------------------------------------------------------------------------------
+
+
+def test_perplexity_request_fee_by_search_context() -> None:
+    payload = chat(
+        "sonar-pro",
+        ts(2026, 6, 1),
+        {
+            "prompt_tokens": 19,
+            "completion_tokens": 498,
+            "total_tokens": 517,
+            "search_context_size": "high",
+            "cost": {
+                "input_tokens_cost": 0.000057,
+                "output_tokens_cost": 0.00747,
+                "request_cost": 0.014,
+                "total_cost": 0.021527,
+            },
+        },
+        citations=["https://example.com/a"],
+    )
+    assert cc.detect_shape(payload) == "perplexity.chat"
+    cost = cc.price_response(payload)
+    # Sonar Pro 3 / 15: 19 x 3 + 498 x 15 = 7,527 per 1M, + a high-context request $0.014
+    assert cost.total == D("0.021527")
+    assert cost.reported_cost == D("0.021527")
+    no_size = copy.deepcopy(payload)
+    del no_size["usage"]["search_context_size"]
+    with pytest.raises(cc.UnpricedUsageError, match="request fee") as info:
+        cc.price_response(no_size)
+    assert info.value.field == "usage.search_context_size"
+    assert cc.price_response(no_size, strict=False).total == D("0.007527")
+
+
+def test_perplexity_deep_research() -> None:
+    payload = chat(
+        "sonar-deep-research",
+        ts(2026, 5, 1),
+        {
+            "prompt_tokens": 19,
+            "completion_tokens": 498,
+            "total_tokens": 517,
+            "citation_tokens": 10_175,
+            "num_search_queries": 48,
+            "reasoning_tokens": 95_305,
+            "search_context_size": "low",
+        },
+    )
+    # 19 x 2 + 498 x 8 = 4,022 per 1M = 0.004022; citations 10,175 x 0.000002 = 0.02035;
+    # 48 searches x 0.005 = 0.24; reasoning 95,305 x 0.000003 = 0.285915; no request fee
+    assert cc.price_response(payload).total == D("0.550287")

@@ -38,6 +38,7 @@ from costcalc.providers import (
     deepseek,
     gemini,
     openai,
+    perplexity,
     xai,
 )
 from costcalc.providers.base import Reading, get, is_map, kind, plain
@@ -47,7 +48,7 @@ __all__ = ["BASE", "HOSTED", "MODULES", "OWNERS", "SHAPES", "VENDORS", "detect",
 #: The makers' own formats, which other vendors' payloads often look like.
 BASE: Final[tuple[ModuleType, ...]] = (openai, anthropic, gemini)
 #: The vendors' and hosts' modules: a claim by one of them wins over a base module's.
-VENDORS: Final[tuple[ModuleType, ...]] = (compat, deepseek, xai)
+VENDORS: Final[tuple[ModuleType, ...]] = (compat, deepseek, xai, perplexity)
 #: The provider modules, in the order their shapes are listed.
 MODULES: Final[tuple[ModuleType, ...]] = (*BASE, *VENDORS)
 #: Every payload shape costcalc reads.
