@@ -11,7 +11,8 @@ mapping interface or attributes), each by its provider's module in :mod:`costcal
   payloads with each vendor's own fields;
 - ``deepseek.chat`` (cache hits and misses, off-peak hours);
 - ``xai.chat`` and ``xai.responses``;
-- ``perplexity.chat`` (Sonar).
+- ``perplexity.chat`` (Sonar);
+- ``openrouter.chat`` and ``openrouter.responses``.
 
 A vendor's payload is told by a field only that vendor sends; a plain OpenAI-shaped payload is
 ``openai.chat``, priced by its model name, and ``provider=`` (or a model name only one provider
@@ -72,6 +73,8 @@ Shape = Literal[
     "xai.chat",
     "xai.responses",
     "perplexity.chat",
+    "openrouter.chat",
+    "openrouter.responses",
 ]
 _DEFAULT_TIER: Final = "standard"
 

@@ -534,3 +534,57 @@ def test_perplexity_deep_research() -> None:
     # 19 x 2 + 498 x 8 = 4,022 per 1M = 0.004022; citations 10,175 x 0.000002 = 0.02035;
     # 48 searches x 0.005 = 0.24; reasoning 95,305 x 0.000003 = 0.285915; no request fee
     assert cc.price_response(payload).total == D("0.550287")
+
+
+# -- OpenRouter ---------------------------------------------------------------------------------------
+
+OPENROUTER = chat(
+    "anthropic/claude-sonnet-4.5",
+    ts(2026, 11, 3),
+    {
+        "prompt_tokens": 194,
+        "completion_tokens": 2,
+        "total_tokens": 196,
+        "prompt_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 100, "audio_tokens": 0},
+        "completion_tokens_details": {"reasoning_tokens": 0},
+        "cost": 0.000687,
+        "is_byok": False,
+        "cost_details": {"upstream_inference_cost": None},
+    },
+    provider="Anthropic",
+) | {"id": "gen-1762183925-pPHzcKbGdmVsO0lbnLJp"}
+
+
+def test_openrouter_reported_cost_beside_its_own_price() -> None:
+    assert cc.detect_shape(OPENROUTER) == "openrouter.chat"
+    cost = cc.price_response(OPENROUTER)
+    # Sonnet 4.5 through OpenRouter 3 / 3.75 write / 15: 94 x 3 + 100 x 3.75 + 2 x 15 = 687 per 1M
+    assert (cost.model, cost.total, cost.reported_cost) == (
+        "anthropic/claude-sonnet-4.5",
+        D("0.000687"),
+        D("0.000687"),
+    )
+    byok = copy.deepcopy(OPENROUTER)
+    byok["usage"] |= {
+        "cost": 0.0000344,
+        "is_byok": True,
+        "cost_details": {"upstream_inference_cost": 0.000687},
+    }
+    # With a user's own key the credits are OpenRouter's fee; the upstream bill is added.
+    assert cc.price_response(byok).reported_cost == D("0.0007214")
+
+
+def test_openrouter_models_are_qualified() -> None:
+    plain = chat(
+        "anthropic/claude-sonnet-4.5", ts(2026, 11, 3), {"prompt_tokens": 194, "completion_tokens": 2}
+    )
+    # Nothing shows OpenRouter: its ids are other makers' names, which resolve only when qualified.
+    with pytest.raises(cc.UnknownModelError):
+        cc.price_response(plain)
+    # 194 x 3 + 2 x 15 = 612 per 1M
+    assert cc.price_response(plain, provider="openrouter").total == D("0.000612")
+    assert cc.price_response(plain, model="openrouter/anthropic/claude-sonnet-4.5").total == D("0.000612")
+    searched = copy.deepcopy(OPENROUTER)
+    searched["usage"]["server_tool_use"] = {"web_search_requests": 1}
+    with pytest.raises(cc.UnpricedUsageError, match="web search"):
+        cc.price_response(searched)

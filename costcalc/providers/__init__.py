@@ -38,6 +38,7 @@ from costcalc.providers import (
     deepseek,
     gemini,
     openai,
+    openrouter,
     perplexity,
     xai,
 )
@@ -48,7 +49,7 @@ __all__ = ["BASE", "HOSTED", "MODULES", "OWNERS", "SHAPES", "VENDORS", "detect",
 #: The makers' own formats, which other vendors' payloads often look like.
 BASE: Final[tuple[ModuleType, ...]] = (openai, anthropic, gemini)
 #: The vendors' and hosts' modules: a claim by one of them wins over a base module's.
-VENDORS: Final[tuple[ModuleType, ...]] = (compat, deepseek, xai, perplexity)
+VENDORS: Final[tuple[ModuleType, ...]] = (compat, deepseek, xai, perplexity, openrouter)
 #: The provider modules, in the order their shapes are listed.
 MODULES: Final[tuple[ModuleType, ...]] = (*BASE, *VENDORS)
 #: Every payload shape costcalc reads.
