@@ -12,7 +12,8 @@ mapping interface or attributes), each by its provider's module in :mod:`costcal
 - ``deepseek.chat`` (cache hits and misses, off-peak hours);
 - ``xai.chat`` and ``xai.responses``;
 - ``perplexity.chat`` (Sonar);
-- ``openrouter.chat`` and ``openrouter.responses``.
+- ``openrouter.chat`` and ``openrouter.responses``;
+- ``cohere`` (``billed_units`` of Chat, Embed, Rerank, Classify).
 
 A vendor's payload is told by a field only that vendor sends; a plain OpenAI-shaped payload is
 ``openai.chat``, priced by its model name, and ``provider=`` (or a model name only one provider
@@ -75,6 +76,7 @@ Shape = Literal[
     "perplexity.chat",
     "openrouter.chat",
     "openrouter.responses",
+    "cohere",
 ]
 _DEFAULT_TIER: Final = "standard"
 

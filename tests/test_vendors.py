@@ -588,3 +588,48 @@ def test_openrouter_models_are_qualified() -> None:
     searched["usage"]["server_tool_use"] = {"web_search_requests": 1}
     with pytest.raises(cc.UnpricedUsageError, match="web search"):
         cc.price_response(searched)
+
+
+# -- Cohere -------------------------------------------------------------------------------------------
+
+
+def test_cohere_bills_billed_units_not_tokens() -> None:
+    chat_v2 = {
+        "id": "c14c80c3-18eb-4519-9460-6c92edd8cfb4",
+        "finish_reason": "COMPLETE",
+        "message": {"role": "assistant", "content": [{"type": "text", "text": "..."}]},
+        "usage": {
+            "billed_units": {"input_tokens": 1_200, "output_tokens": 300},
+            "tokens": {"input_tokens": 1_371, "output_tokens": 302},
+        },
+    }
+    assert cc.detect_shape(chat_v2) == "cohere"
+    # Command A 2.5 / 10 on the billed units: 1,200 x 2.5 + 300 x 10 = 6,000 per 1M
+    assert cc.price_response(chat_v2, model="command-a-03-2025").total == D("0.006")
+    assert cc.price_response(chat_v2, model="cohere/command-a-03-2025").total == D("0.006")
+    with pytest.raises(cc.UsageParseError, match="pass model="):
+        cc.price_response(chat_v2)
+
+    rerank = {
+        "id": "07734bd2-2473-4f07-94e1-0d9f0e6843cf",
+        "results": [{"index": 3, "relevance_score": 0.999071}, {"index": 4, "relevance_score": 0.7867867}],
+        "meta": {
+            "api_version": {"version": "2", "is_experimental": False},
+            "billed_units": {"search_units": 2},
+        },
+    }
+    # Rerank 4 Pro $0.0025 per search unit: 2 units
+    assert cc.price_response(rerank, model="rerank-v4.0-pro").total == D("0.005")
+    embed = {
+        "id": "da6e531f-54c6-4a73-bf92-f60566d8d753",
+        "embeddings": {"float": [[0.016296387, -0.008354187]]},
+        "texts": ["hello"],
+        "meta": {"api_version": {"version": "2"}, "billed_units": {"input_tokens": 1_000}},
+        "response_type": "embeddings_by_type",
+    }
+    # Embed 4 0.12 per 1M text tokens
+    assert cc.price_response(embed, model="embed-v4.0").total == D("0.00012")
+    classify = {"id": "x", "classifications": [], "meta": {"billed_units": {"classifications": 3}}}
+    with pytest.raises(cc.UnpricedUsageError) as info:
+        cc.price_response(classify, model="command-r-08-2024")
+    assert info.value.field == "units.classification"
