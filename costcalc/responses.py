@@ -13,7 +13,9 @@ mapping interface or attributes), each by its provider's module in :mod:`costcal
 - ``xai.chat`` and ``xai.responses``;
 - ``perplexity.chat`` (Sonar);
 - ``openrouter.chat`` and ``openrouter.responses``;
-- ``cohere`` (``billed_units`` of Chat, Embed, Rerank, Classify).
+- ``cohere`` (``billed_units`` of Chat, Embed, Rerank, Classify);
+- ``bedrock.converse`` (Converse / ConverseStream), ``bedrock.invoke`` (InvokeModel bodies and
+  headers) and ``bedrock.batch`` (a batch inference record).
 
 A vendor's payload is told by a field only that vendor sends; a plain OpenAI-shaped payload is
 ``openai.chat``, priced by its model name, and ``provider=`` (or a model name only one provider
@@ -77,6 +79,9 @@ Shape = Literal[
     "openrouter.chat",
     "openrouter.responses",
     "cohere",
+    "bedrock.converse",
+    "bedrock.invoke",
+    "bedrock.batch",
 ]
 _DEFAULT_TIER: Final = "standard"
 

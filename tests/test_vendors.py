@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import re
 from decimal import Decimal
 from typing import Any, get_args
 
@@ -23,6 +24,7 @@ from openai.types.chat import ChatCompletion
 
 import costcalc as cc
 from costcalc.providers import MODULES, OWNERS, SHAPES, deepseek
+from costcalc.providers.bedrock import model_id
 from costcalc.responses import Shape
 
 D = Decimal
@@ -633,3 +635,242 @@ def test_cohere_bills_billed_units_not_tokens() -> None:
     with pytest.raises(cc.UnpricedUsageError) as info:
         cc.price_response(classify, model="command-r-08-2024")
     assert info.value.field == "units.classification"
+
+
+# -- Amazon Bedrock -----------------------------------------------------------------------------------
+
+CONVERSE: dict[str, Any] = {
+    "output": {"message": {"role": "assistant", "content": [{"text": "Hello!"}]}},
+    "stopReason": "end_turn",
+    "usage": {
+        "inputTokens": 2_000,
+        "outputTokens": 1_500,
+        "totalTokens": 49_500,
+        "cacheReadInputTokens": 40_000,
+        "cacheWriteInputTokens": 6_000,
+        "cacheDetails": [{"ttl": "1h", "inputTokens": 2_000}, {"ttl": "5m", "inputTokens": 4_000}],
+    },
+    "metrics": {"latencyMs": 1_870},
+}
+
+
+def test_bedrock_converse_region_prefixed_and_global_profiles() -> None:
+    response = boto3_response("Converse", CONVERSE)
+    assert cc.detect_shape(response) == "bedrock.converse"
+    usage = cc.usage_from_response(response)
+    # inputTokens leaves out the cache: the whole prompt is 2,000 + 40,000 + 6,000.
+    assert usage == cc.Usage(
+        input_tokens=48_000,
+        cached_input_tokens=40_000,
+        cache_write_tokens=4_000,
+        cache_write_1h_tokens=2_000,
+        output_tokens=1_500,
+    )
+    # us. profile = in-Region price, Sonnet 4.5 3.3 / 0.33 / 4.125 (5m) / 6.6 (1h) / 16.5:
+    # 2,000 x 3.3 + 40,000 x 0.33 + 4,000 x 4.125 + 2,000 x 6.6 + 1,500 x 16.5
+    # = 6,600 + 13,200 + 16,500 + 13,200 + 24,750 = 74,250 per 1M
+    regional = cc.price_response(response, model="us.anthropic.claude-sonnet-4-5-20250929-v1:0")
+    assert regional.total == D("0.07425")
+    assert regional.model == "anthropic.claude-sonnet-4-5-20250929-v1:0"
+    # global. is its own entry at Anthropic's list price 3 / 0.3 / 3.75 / 6 / 15:
+    # 6,000 + 12,000 + 15,000 + 12,000 + 22,500 = 67,500 per 1M (10% below the geo profile)
+    world = cc.price_response(
+        response, model="bedrock/converse/global.anthropic.claude-sonnet-4-5-20250929-v1:0"
+    )
+    assert world.total == D("0.0675")
+    assert world.model == "global.anthropic.claude-sonnet-4-5-20250929-v1:0"
+    # Every prefixed form of the regional id names the same entry.
+    for name in (
+        "bedrock/anthropic.claude-sonnet-4-5-20250929-v1:0",
+        "bedrock/converse/us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+        "eu.anthropic.claude-sonnet-4-5-20250929-v1:0",
+        "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+    ):
+        assert cc.price_response(response, model=model_id(name)).total == D("0.07425"), name
+    with pytest.raises(cc.UsageParseError, match="names no model; pass model="):
+        cc.price_response(response)
+
+
+def test_bedrock_converse_stream_metadata_on_the_flex_tier() -> None:
+    event: dict[str, Any] = {
+        "metadata": {
+            "usage": {"inputTokens": 10_000, "outputTokens": 2_000, "totalTokens": 12_000},
+            "metrics": {"latencyMs": 640},
+            "serviceTier": {"type": "flex"},
+        }
+    }
+    cost = cc.price_response(event, model="us.amazon.nova-pro-v1:0")
+    # Nova Pro flex 0.4 / 1.6: 10,000 x 0.4 + 2,000 x 1.6 = 7,200 per 1M
+    assert (cost.tier, cost.total) == ("flex", D("0.0072"))
+    # Flex publishes no cached-input rate: cache reads there cannot be priced.
+    event["metadata"]["usage"]["cacheReadInputTokens"] = 1_000
+    with pytest.raises(cc.UnpricedUsageError) as info:
+        cc.price_response(event, model="amazon.nova-pro-v1:0")
+    assert isinstance(info.value, cc.NoPriceError)
+    assert info.value.field == "text_cached_input_tokens"
+    event["metadata"]["serviceTier"] = {"type": "reserved"}
+    with pytest.raises(cc.UsageParseError, match="reserved capacity") as parse:
+        cc.price_response(event, model="amazon.nova-pro-v1:0")
+    assert parse.value.path == "metadata.serviceTier.type"
+
+
+def test_bedrock_prompt_router_guardrails_and_latency_optimized() -> None:
+    body = copy.deepcopy(CONVERSE)
+    body["usage"] = {"inputTokens": 1_000, "outputTokens": 200, "totalTokens": 1_200}
+    body["trace"] = {
+        "promptRouter": {
+            "invokedModelId": "arn:aws:bedrock:us-east-1:123456789012:inference-profile/"
+            "us.anthropic.claude-3-haiku-20240307-v1:0"
+        },
+    }
+    response = boto3_response("Converse", body)
+    cost = cc.price_response(response)
+    # The router names the model it chose. Claude 3 Haiku 0.25 / 1.25: 250 + 250 per 1M
+    assert (cost.model, cost.total) == ("anthropic.claude-3-haiku-20240307-v1:0", D("0.0005"))
+
+    body["trace"]["guardrail"] = {
+        "inputAssessment": {
+            "gr-1": {
+                "invocationMetrics": {
+                    "guardrailProcessingLatency": 120,
+                    "usage": {
+                        "topicPolicyUnits": 1,
+                        "contentPolicyUnits": 2,
+                        "sensitiveInformationPolicyFreeUnits": 1,
+                    },
+                    "guardrailCoverage": {"textCharacters": {"guarded": 300, "total": 300}},
+                }
+            }
+        }
+    }
+    guarded = boto3_response("Converse", body)
+    with pytest.raises(cc.UnpricedUsageError, match="Guardrails") as info:
+        cc.price_response(guarded)
+    assert info.value.field == "trace.guardrail.inputAssessment.gr-1.invocationMetrics.usage.topicPolicyUnits"
+    lax = cc.price_response(guarded, strict=False)
+    assert lax.total == D("0.0005")
+    assert [(u.field.rpartition(".")[2], u.quantity) for u in lax.unpriced] == [
+        ("topicPolicyUnits", 1),
+        ("contentPolicyUnits", 2),
+    ]
+
+    body = {
+        "output": {"message": {"role": "assistant", "content": [{"text": "Hi"}]}},
+        "stopReason": "end_turn",
+        "usage": {"inputTokens": 1_000, "outputTokens": 200, "totalTokens": 1_200},
+        "metrics": {"latencyMs": 300},
+        "performanceConfig": {"latency": "optimized"},
+    }
+    with pytest.raises(cc.UnpricedUsageError, match="latency_optimized") as info:
+        cc.price_response(boto3_response("Converse", body), model="anthropic.claude-3-5-haiku-20241022-v1:0")
+    assert info.value.field == "latency_optimized"
+
+
+def test_bedrock_invoke_model_anthropic_body() -> None:
+    # The Anthropic SDK's Bedrock client returns an anthropic Message; Bedrock's ids start msg_bdrk_.
+    message = Message.model_validate(
+        {
+            "id": "msg_bdrk_01Hb2Wq5",
+            "type": "message",
+            "role": "assistant",
+            "model": "claude-haiku-4-5-20251001",
+            "content": [{"type": "text", "text": "Hi"}],
+            "stop_reason": "end_turn",
+            "stop_sequence": None,
+            "usage": {
+                "input_tokens": 1_000,
+                "cache_creation_input_tokens": 2_000,
+                "cache_read_input_tokens": 10_000,
+                "output_tokens": 500,
+            },
+        }
+    )
+    assert cc.detect_shape(message) == "bedrock.invoke"
+    cost = cc.price_response(message, model="bedrock/anthropic.claude-haiku-4-5-20251001-v1:0")
+    # In-Region Haiku 4.5 1.1 / 0.11 / 1.375 / 5.5: 1,000 x 1.1 + 10,000 x 0.11 + 2,000 x 1.375
+    # + 500 x 5.5 = 1,100 + 1,100 + 2,750 + 2,750 = 7,700 per 1M
+    assert cost.total == D("0.0077")
+    # The body names Anthropic's model id, not the Bedrock modelId that sets the price (in-Region
+    # and global. differ): Bedrock's candidates are offered instead of a guess.
+    with pytest.raises(cc.UnknownModelError, match=re.escape("'anthropic.claude-haiku-4-5-20251001-v1:0'")):
+        cc.price_response(message)
+    # An Anthropic body without Bedrock's id is Anthropic's unless the caller says Bedrock served it.
+    plain = message.model_dump() | {"id": "msg_01"}
+    assert cc.detect_shape(plain) == "anthropic"
+    assert cc.detect_shape(plain, provider="bedrock") == "bedrock.invoke"
+    assert cc.price_response(plain, model="us.anthropic.claude-haiku-4-5-20251001-v1:0").total == D("0.0077")
+
+
+def test_bedrock_invoke_native_bodies_headers_and_metrics() -> None:
+    llama = {
+        "generation": "Paris.",
+        "prompt_token_count": 12,
+        "generation_token_count": 8,
+        "stop_reason": "stop",
+    }
+    # Llama 3.3 70B 0.72 / 0.72, served through the us. profile: 20 x 0.72 per 1M
+    assert cc.price_response(llama, model="us.meta.llama3-3-70b-instruct-v1:0").total == D("0.0000144")
+
+    titan = {
+        "inputTextTokenCount": 8,
+        "results": [{"tokenCount": 3, "outputText": "blue\n", "completionReason": "FINISH"}],
+    }
+    # Titan Text Express 0.2 / 0.6: 8 x 0.2 + 3 x 0.6 = 3.4 per 1M
+    assert cc.price_response(titan, model="amazon.titan-text-express-v1").total == D("0.0000034")
+    embedding = {"embedding": [0.018, -0.257, 0.331], "inputTextTokenCount": 7}
+    # Titan Embeddings v2 0.02: the vector's numbers are not quantities
+    assert cc.price_response(embedding, model="amazon.titan-embed-text-v2:0").total == D("0.00000014")
+
+    response = boto3_response(
+        "InvokeModel",
+        llama,
+        headers={
+            "x-amzn-bedrock-input-token-count": "100",
+            "x-amzn-bedrock-output-token-count": "20",
+            "x-amzn-bedrock-invocation-latency": "512",
+            "content-type": "application/json",
+        },
+    )
+    response.pop("body")  # boto3 returns a StreamingBody here: the headers are what is read
+    assert cc.detect_shape(response) == "bedrock.invoke"
+    # 120 x 0.72 per 1M
+    assert cc.price_response(response, model="meta.llama3-3-70b-instruct-v1:0").total == D("0.0000864")
+
+    chunk = {
+        "type": "message_stop",
+        "amazon-bedrock-invocationMetrics": {
+            "inputTokenCount": 1_000,
+            "outputTokenCount": 200,
+            "invocationLatency": 2_100,
+            "firstByteLatency": 300,
+        },
+    }
+    # Claude 3 Haiku 0.25 / 1.25: 250 + 250 per 1M
+    assert cc.price_response(chunk, model="anthropic.claude-3-haiku-20240307-v1:0").total == D("0.0005")
+
+
+def test_bedrock_batch_records() -> None:
+    record = {
+        "recordId": "CALL0000001",
+        "modelInput": {"prompt": "Capital of France?"},
+        "modelOutput": {"generation": "Paris.", "prompt_token_count": 12, "generation_token_count": 8},
+    }
+    cost = cc.price_response(record, model="us.meta.llama3-3-70b-instruct-v1:0")
+    # Llama 3.3 70B batch 0.36 / 0.36: 20 x 0.36 per 1M
+    assert (cost.tier, cost.total) == ("batch", D("0.0000072"))
+    failed = {
+        "recordId": "1223213ABCD",
+        "modelInput": {"inputText": "Hello"},
+        "error": {"errorCode": 400, "errorMessage": "bad request"},
+    }
+    with pytest.raises(cc.BatchRequestError, match="bad request") as info:
+        cc.price_response(failed, model="meta.llama3-3-70b-instruct-v1:0")
+    assert info.value.custom_id == "1223213ABCD"
+    # Titan has no batch rate on Bedrock: never priced at on-demand instead.
+    titan = {
+        "recordId": "3223593EFGH",
+        "modelInput": {},
+        "modelOutput": {"inputTextTokenCount": 8, "results": []},
+    }
+    with pytest.raises(cc.UnsupportedTierError):
+        cc.price_response(titan, model="amazon.titan-text-express-v1")

@@ -34,6 +34,7 @@ from typing import Any, Final
 from costcalc.errors import UsageParseError
 from costcalc.providers import (
     anthropic,
+    bedrock,
     cohere,
     compat,
     deepseek,
@@ -50,7 +51,7 @@ __all__ = ["BASE", "HOSTED", "MODULES", "OWNERS", "SHAPES", "VENDORS", "detect",
 #: The makers' own formats, which other vendors' payloads often look like.
 BASE: Final[tuple[ModuleType, ...]] = (openai, anthropic, gemini)
 #: The vendors' and hosts' modules: a claim by one of them wins over a base module's.
-VENDORS: Final[tuple[ModuleType, ...]] = (compat, deepseek, xai, perplexity, openrouter, cohere)
+VENDORS: Final[tuple[ModuleType, ...]] = (compat, deepseek, xai, perplexity, openrouter, cohere, bedrock)
 #: The provider modules, in the order their shapes are listed.
 MODULES: Final[tuple[ModuleType, ...]] = (*BASE, *VENDORS)
 #: Every payload shape costcalc reads.
