@@ -20,6 +20,8 @@ import botocore.parsers  # type: ignore[import-untyped]
 import botocore.session  # type: ignore[import-untyped]
 import pytest
 from anthropic.types import Message
+from hypothesis import given
+from hypothesis import strategies as st
 from openai.types.chat import ChatCompletion
 
 import costcalc as cc
@@ -874,3 +876,300 @@ def test_bedrock_batch_records() -> None:
     }
     with pytest.raises(cc.UnsupportedTierError):
         cc.price_response(titan, model="amazon.titan-text-express-v1")
+
+
+# -- malformed payloads name the field ---------------------------------------------------------------
+
+
+def _converse(**usage: Any) -> dict[str, Any]:
+    return {"stopReason": "end_turn", "usage": {"inputTokens": 10, "outputTokens": 2} | usage}
+
+
+@pytest.mark.parametrize(
+    ("payload", "path"),
+    [
+        (_converse(cacheDetails={"ttl": "5m"}), "usage.cacheDetails"),
+        (_converse(cacheDetails=[7]), "usage.cacheDetails[0]"),
+        (
+            _converse(cacheWriteInputTokens=5, cacheDetails=[{"ttl": "2h", "inputTokens": 5}]),
+            "usage.cacheDetails[0].ttl",
+        ),
+        (
+            _converse(cacheWriteInputTokens=5, cacheDetails=[{"ttl": "5m", "inputTokens": 4}]),
+            "usage.cacheDetails",
+        ),
+        (_converse() | {"serviceTier": {"type": "turbo"}}, "serviceTier.type"),
+        (
+            _converse() | {"trace": {"promptRouter": {"invokedModelId": 7}}},
+            "trace.promptRouter.invokedModelId",
+        ),
+        ({"inputTextTokenCount": 8, "results": {"tokenCount": 3}}, "results"),
+        ({"inputTextTokenCount": 8, "results": [3]}, "results[0]"),
+        (
+            {"x-amzn-bedrock-input-token-count": "12", "x-amzn-bedrock-output-token-count": "many"},
+            "x-amzn-bedrock-output-token-count",
+        ),
+        ({"x-amzn-bedrock-input-token-count": "12"}, "x-amzn-bedrock-output-token-count"),
+        ({"recordId": "r", "modelOutput": [1]}, "modelOutput"),
+        (
+            {"recordId": "r", "modelOutput": {"prompt_token_count": "12", "generation_token_count": 1}},
+            "modelOutput.prompt_token_count",
+        ),
+        ({"id": "msg_bdrk_1", "type": "message_delta", "note": "no usage"}, ""),
+        (
+            {
+                "usage": {
+                    "prompt_tokens": 10,
+                    "completion_tokens": 1,
+                    "prompt_cache_hit_tokens": 1,
+                    "prompt_cache_miss_tokens": 11,
+                }
+            },
+            "usage",
+        ),
+        ({"usage": {"prompt_tokens": 10, "completion_tokens": 1, "prompt_cache_miss_tokens": 11}}, "usage"),
+        (
+            {
+                "usage": {
+                    "prompt_tokens": 10,
+                    "completion_tokens": 1,
+                    "prompt_cache_hit_tokens": 4,
+                    "prompt_tokens_details": {"cached_tokens": 3},
+                }
+            },
+            "usage",
+        ),
+        (
+            {"usage": {"prompt_tokens": 10, "completion_tokens": 1, "cost_in_usd_ticks": -5}},
+            "usage.cost_in_usd_ticks",
+        ),
+        (
+            {"usage": {"prompt_tokens": 10, "completion_tokens": 1}, "server_side_tool_usage": [3]},
+            "server_side_tool_usage",
+        ),
+        (
+            {"usage": {"prompt_tokens": 10, "completion_tokens": 1, "search_context_size": "huge"}},
+            "usage.search_context_size",
+        ),
+        (
+            {"usage": {"prompt_tokens": 10, "completion_tokens": 1, "citation_tokens": 1, "cost": "0.5"}},
+            "usage.cost",
+        ),
+        (
+            {
+                "usage": {
+                    "prompt_tokens": 10,
+                    "completion_tokens": 1,
+                    "citation_tokens": 1,
+                    "cost": {"total_cost": "n/a"},
+                }
+            },
+            "usage.cost.total_cost",
+        ),
+        (
+            {"id": "gen-1", "usage": {"prompt_tokens": 10, "completion_tokens": 1, "cost": float("nan")}},
+            "usage.cost",
+        ),
+        (
+            {
+                "id": "gen-1",
+                "usage": {"prompt_tokens": 10, "completion_tokens": 1, "cost": 0.1, "is_byok": "no"},
+            },
+            "usage.is_byok",
+        ),
+        (
+            {
+                "id": "gen-1",
+                "service_tier": "flex",
+                "usage": {"prompt_tokens": 10, "completion_tokens": 1, "service_tier": "priority"},
+            },
+            "usage.service_tier",
+        ),
+        (
+            {"id": "gen-1", "service_tier": "turbo", "usage": {"prompt_tokens": 10, "completion_tokens": 1}},
+            "service_tier",
+        ),
+        (
+            {"id": "gen-1", "usage": {"prompt_tokens": 10, "completion_tokens": 1, "service_tier": "turbo"}},
+            "usage.service_tier",
+        ),
+        ({"x_groq": {"usage": [1]}}, "x_groq.usage"),
+        (
+            {"usage": {"prompt_tokens": 10, "completion_tokens": 1, "prompt_audio_seconds": 1.5}},
+            "usage.prompt_audio_seconds",
+        ),
+        ({"meta": {"billed_units": {"input_tokens": -1}}}, "meta.billed_units.input_tokens"),
+        ({"usage": {"tokens": {"input_tokens": 3}}, "meta": {"billed_units": {}}}, "usage.billed_units"),
+        ({"usage": 7, "meta": {"billed_units": {}}}, "usage"),
+    ],
+)
+def test_malformed_vendor_payloads_name_the_field(payload: dict[str, Any], path: str) -> None:
+    with pytest.raises(cc.UsageParseError) as info:
+        cc.price_response(payload, model="m")
+    assert info.value.path == path
+
+
+def test_more_invoke_bodies_and_readings() -> None:
+    # gpt-oss on Bedrock answers InvokeModel in OpenAI's Chat Completions format.
+    oss = chat("openai.gpt-oss-120b-1:0", ts(2026, 11, 3), {"prompt_tokens": 1_000, "completion_tokens": 500})
+    assert cc.read_response(oss, provider="bedrock").shape == "bedrock.invoke"
+    cost = cc.price_response(oss, provider="bedrock")
+    assert cost.model == "openai.gpt-oss-120b-1:0"
+    assert (
+        cost.total
+        == cc.price(cc.Usage(input_tokens=1_000, output_tokens=500), "bedrock/openai.gpt-oss-120b").total
+    )
+    # A Converse batch job's records carry Converse responses.
+    record = {"recordId": "R1", "modelInput": {}, "modelOutput": CONVERSE}
+    usage = cc.usage_from_response(record)
+    assert usage.input_tokens == 48_000
+    assert cc.read_response(record).tier == "batch"
+    # A bare TokenUsage block, and a ConverseStream metadata event given unwrapped.
+    assert cc.usage_from_response(CONVERSE["usage"]) == usage
+    assert cc.usage_from_response({"usage": CONVERSE["usage"], "metrics": {"latencyMs": 3}}) == usage
+    # A Cohere usage block on its own.
+    assert cc.usage_from_response({"billed_units": {"input_tokens": 3}}) == cc.Usage(input_tokens=3)
+    # xAI's SDK puts the successful tool calls beside the usage.
+    sdk = xai_chat() | {"server_side_tool_usage": {"SERVER_SIDE_TOOL_X_SEARCH": 2, "SERVER_SIDE_TOOL_MCP": 1}}
+    assert cc.read_response(sdk).usage.units == {"x_search_call": 2}
+    with pytest.raises(cc.UnpricedUsageError, match="SERVER_SIDE_TOOL_MCP"):
+        cc.price_response(sdk)
+    # Reading a shape the module does not have is an error, whichever module is asked.
+    from costcalc.providers import module_for
+
+    for shape in SHAPES:
+        module = module_for(shape)
+        if module in MODULES[3:]:
+            with pytest.raises(cc.UsageParseError, match="unknown"):
+                module.read({"usage": {}}, "no.such.shape")
+
+
+def test_contradictions_and_ambiguity() -> None:
+    both = {
+        "usage": {
+            "prompt_tokens": 10,
+            "completion_tokens": 1,
+            "prompt_cache_hit_tokens": 1,
+            "queue_time": 0.1,
+        }
+    }
+    with pytest.raises(cc.UsageParseError, match=r"could be deepseek\.chat or groq\.chat"):
+        cc.detect_shape(both)
+    assert cc.usage_from_response(both, shape="deepseek.chat", strict=False).cached_input_tokens == 1
+    with pytest.raises(cc.InvalidInputError):
+        cc.detect_shape(both | {"usage": {"prompt_tokens": 1}}, provider=7)  # type: ignore[arg-type]
+    groq = chat(
+        "llama-3.3-70b-versatile", ts(2026, 11, 3), {"prompt_tokens": 1, "completion_tokens": 1}, x_groq={}
+    )
+    with pytest.raises(cc.UsageParseError, match="billed by groq") as info:
+        cc.price_response(groq, shape="groq.chat", provider="together_ai")
+    assert info.value.path == "provider"
+    # A model= of another host does not override what the payload proves: Groq does not sell it.
+    assert cc.read_response(groq).provider == "groq"
+    with pytest.raises(cc.UnknownModelError, match="for provider 'groq'"):
+        cc.price_response(groq, model="together_ai/moonshotai/kimi-k3")
+
+
+# -- every vendor -------------------------------------------------------------------------------------
+
+#: (payload, model=, the usage block's path, the subtrees its spec declares money or labels)
+VENDOR_PAYLOADS: dict[str, tuple[Any, str | None, tuple[str, ...], tuple[str, ...]]] = {
+    "bedrock.converse": (CONVERSE, "us.anthropic.claude-sonnet-4-5-20250929-v1:0", ("usage",), ()),
+    "bedrock.invoke": (
+        {"generation": ".", "prompt_token_count": 12, "generation_token_count": 8},
+        "us.meta.llama3-3-70b-instruct-v1:0",
+        (),
+        (),
+    ),
+    "deepseek.chat": (deepseek_payload(ts(2026, 10, 14, 2, 30)).model_dump(), None, ("usage",), ()),
+    "xai.responses": (XAI, None, ("usage",), ()),
+    "mistral.chat": (
+        chat(
+            "voxtral-small-2507",
+            ts(2026, 8, 20),
+            {"prompt_tokens": 10, "completion_tokens": 1, "prompt_audio_seconds": 60},
+        ),
+        None,
+        ("usage",),
+        (),
+    ),
+    "groq.chat": (
+        chat("openai/gpt-oss-120b", 0, GROQ_USAGE, x_groq={"id": "req_1"}) | {"created": ts(2026, 11, 3)},
+        None,
+        ("usage",),
+        (),
+    ),
+    "cohere": (
+        {
+            "id": "c",
+            "usage": {
+                "billed_units": {"input_tokens": 5, "output_tokens": 418},
+                "tokens": {"input_tokens": 71},
+            },
+        },
+        "command-r-08-2024",
+        ("usage",),
+        (),
+    ),
+    "perplexity.chat": (
+        chat(
+            "sonar",
+            ts(2026, 6, 1),
+            {
+                "prompt_tokens": 19,
+                "completion_tokens": 4,
+                "search_context_size": "low",
+                "cost": {"total_cost": 0.005},
+            },
+        ),
+        None,
+        ("usage",),
+        ("cost",),
+    ),
+    "openrouter.chat": (OPENROUTER, None, ("usage",), ("cost_details",)),
+}
+
+
+def _maps(obj: Any, path: tuple[str, ...], skip: tuple[str, ...]) -> list[tuple[str, ...]]:
+    out = [path]
+    if isinstance(obj, dict):
+        for key, value in obj.items():
+            if isinstance(value, dict) and key not in skip:
+                out += _maps(value, (*path, key), skip)
+            elif isinstance(value, list):
+                for i, item in enumerate(value):
+                    if isinstance(item, dict):
+                        out += _maps(item, (*path, key, f"[{i}]"), skip)
+    return out
+
+
+@pytest.mark.parametrize("shape", sorted(VENDOR_PAYLOADS))
+def test_each_vendor_payload_prices_as_its_own_shape(shape: str) -> None:
+    payload, model, _, _ = VENDOR_PAYLOADS[shape]
+    assert cc.detect_shape(payload) == shape
+    owner = OWNERS[shape]
+    # provider= names who served it: the same reading, the same bill.
+    assert cc.price_response(payload, model=model, provider=owner) == cc.price_response(payload, model=model)
+
+
+@given(st.sampled_from(sorted(VENDOR_PAYLOADS)), st.data())
+def test_extra_numbers_in_a_vendor_usage_block_are_refused_by_name(shape: str, data: st.DataObject) -> None:
+    payload, model, root, skip = VENDOR_PAYLOADS[shape]
+    damaged = copy.deepcopy(payload)
+    block: Any = damaged
+    for key in root:
+        block = block[key]
+    where = data.draw(st.sampled_from(_maps(block, (), skip)))
+    target = block
+    for key in where:
+        target = target[int(key[1:-1])] if key.startswith("[") else target[key]
+    name = data.draw(st.from_regex(r"zz[a-z_]{0,8}", fullmatch=True))
+    value = data.draw(st.integers(1, 10**9) | st.decimals("0.000001", "1000", places=6).map(float))
+    target[name] = value
+    path = ".".join((*root, *where, name)).replace(".[", "[")
+    with pytest.raises(cc.UnpricedUsageError) as info:
+        cc.price_response(damaged, model=model)
+    assert info.value.field == path
+    lax = cc.price_response(damaged, model=model, strict=False)
+    assert path in [u.field for u in lax.unpriced]
+    assert lax.total == cc.price_response(payload, model=model).total
