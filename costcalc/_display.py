@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 
 def usd(value: Decimal | None) -> str:
     """A dollar amount as text: exact, never rounded (``$0.0198``)."""
-    return "-" if value is None else f"${tidy(value):f}" if value >= 0 else f"-${tidy(-value):f}"
+    # copy_abs/copy_negate: exact, whatever the caller's decimal context
+    return "-" if value is None else f"${tidy(value):f}" if value >= 0 else f"-${tidy(value.copy_abs()):f}"
 
 
 def table(rows: Sequence[Sequence[Any]], header: Sequence[str] | None = None, caption: str = "") -> str:

@@ -18,6 +18,7 @@ __all__ = [
     "ROUNDING_MODES",
     "ZERO",
     "decimal_field",
+    "exact_sum",
     "parse_decimal",
     "per_token",
     "plain",
@@ -107,7 +108,7 @@ def decimal_field(
         result = parse_decimal(value, what)
         if non_negative and result < 0:
             raise ValueError(f"a {what} cannot be negative, got {result}")
-        if below is not None and abs(result) >= below:
+        if below is not None and result.copy_abs() >= below:
             raise ValueError(f"a {what} must be below {below:,}, got {result}")
         if places is not None:
             exponent = EXACT.normalize(result).as_tuple().exponent
@@ -131,7 +132,7 @@ def quantize(value: Decimal, exp: Decimal, rounding: str) -> Decimal:
     """
     from costcalc.errors import InvalidInputError
 
-    if rounding not in ROUNDING_MODES:
+    if not isinstance(rounding, str) or rounding not in ROUNDING_MODES:
         raise InvalidInputError(
             f"unknown rounding mode {rounding!r}; use one of the decimal module's constants, "
             f"e.g. decimal.ROUND_HALF_UP ({', '.join(sorted(ROUNDING_MODES))})",
@@ -156,6 +157,26 @@ def quantize(value: Decimal, exp: Decimal, rounding: str) -> Decimal:
 
 #: The most digits a rounded amount may have (a step of 1E-250 on a small amount is refused).
 _MAX_DIGITS: Final = 1_000
+
+
+def exact_sum(*values: Decimal) -> Decimal:
+    """The exact sum of ``values``, however many digits it needs (rounded amounts can carry long
+    runs of trailing zeros), in a context of its own."""
+    finite = [v for v in values if v]
+    if not finite:
+        return ZERO
+    top = max(v.adjusted() for v in finite) + len(finite)
+    bottom = min(int(v.as_tuple().exponent) for v in finite)
+    ctx = decimal.Context(
+        prec=max(top - bottom + 2, 1),
+        Emin=-999_999,
+        Emax=999_999,
+        traps=[decimal.InvalidOperation, decimal.Inexact, decimal.Rounded, decimal.Overflow],
+    )
+    total = ZERO
+    for v in finite:
+        total = ctx.add(total, v)
+    return total
 
 
 def plain(value: Decimal) -> str:

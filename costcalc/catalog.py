@@ -855,6 +855,8 @@ class Catalog:
 
     def resolve(self, name: str, provider: str | None = None) -> ResolvedModel:
         """The model called ``name`` with its prices laid out for fast lookup (see :meth:`get_model`)."""
+        if type(name) is not str or (provider is not None and type(provider) is not str):
+            return self._resolve(name, provider)  # refuses it with a typed error
         if provider is None:
             fast = self._resolved.get(name)
         else:
@@ -1005,8 +1007,12 @@ class Catalog:
         if fast is None:
             fast = self.resolve(model, provider)
         tiers = fast.single if fast.single is not None and at is None else fast.tiers_at(at)
-        found = tiers.get(tier)
+        found = tiers.get(tier) if type(tier) is str else None
         if found is None:
+            if not isinstance(tier, str):
+                raise InvalidInputError(
+                    f"a tier is a string such as 'batch', got {type(tier).__name__}", field="tier"
+                )
             if tier not in TIERS:
                 raise InvalidInputError(f"unknown tier {tier!r}; tiers are {', '.join(TIERS)}", field="tier")
             raise UnsupportedTierError(fast.model.id, tier, tuple(tiers))
@@ -1042,6 +1048,19 @@ class Catalog:
     def __len__(self) -> int:
         self._load()
         return len(self._by_key)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Catalog):
+            return NotImplemented
+        self._load()  # equal by content: every model, read or not yet
+        other._load()
+        return (self._by_key, self._prefixes, self._qualified) == (
+            other._by_key,
+            other._prefixes,
+            other._qualified,
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # equal by content, and mutable caches inside
 
     def __bool__(self) -> bool:
         # An empty catalog is still a catalog: `catalog or default_catalog()` must not swap it.

@@ -184,8 +184,36 @@ def count(text: str, model: str, messages_file: Path | None, as_json: bool) -> N
     _dump({"model": cc.get_model(model).id, "tokens": n}) if as_json else click.echo(n)
 
 
+def _cents(value: Decimal | None, exact: bool) -> str:
+    """A dollar amount for a table: rounded half-up to cents, or exact with ``--exact``."""
+    if value is None or exact:
+        return _usd(value)
+    from decimal import ROUND_HALF_UP
+
+    from costcalc.pricing import round_to
+
+    cents = round_to(value, "0.01", rounding=ROUND_HALF_UP)
+    return f"-${cents.copy_abs():,.2f}" if cents < 0 else f"${cents:,.2f}"
+
+
+_CENTS_NOTE = "amounts rounded half-up to cents; --exact (or --json) for the exact amounts"
+
+
+def _unit_pairs(values: Sequence[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in values:
+        name, sep, quantity = item.partition("=")
+        if not sep or not name or not quantity:
+            raise click.BadParameter(
+                f"{item!r} is not NAME=QUANTITY (e.g. web_search_call=2)", param_hint="--unit"
+            )
+        out[name.strip()] = quantity.strip()
+    return out
+
+
 @main.command()
-@click.option("--model", "-m", required=True)
+@click.argument("model_name", required=False, metavar="[MODEL]")
+@click.option("--model", "-m", help="Model name, e.g. gpt-4o (or give it as the first argument).")
 @click.option(
     "--input", "input_tokens", type=int, default=0, show_default=True, help="Whole prompt, cached included."
 )
@@ -193,23 +221,43 @@ def count(text: str, model: str, messages_file: Path | None, as_json: bool) -> N
 @click.option("--cache-write", type=int, default=0, show_default=True)
 @click.option("--output", "output_tokens", type=int, default=0, show_default=True, help="Reasoning included.")
 @click.option("--reasoning", type=int, default=0, show_default=True)
+@click.option(
+    "--unit",
+    "units",
+    multiple=True,
+    metavar="NAME=QTY",
+    help="A billable unit, e.g. web_search_call=2 (repeat).",
+)
 @click.option("--tier", default="standard", show_default=True)
+@click.option("--provider", help="Who sells the model, when several do (bedrock, azure, ...).")
+@click.option("--surcharge", "surcharges", multiple=True, help="A published surcharge by name (repeat).")
 @click.option("--at", help="Date of the prices (YYYY-MM-DD); default today.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--exact", is_flag=True, help="Show exact amounts instead of cents.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output, exact amounts.")
 def price(
-    model: str,
+    model_name: str | None,
+    model: str | None,
     input_tokens: int,
     cached: int,
     cache_write: int,
     output_tokens: int,
     reasoning: int,
+    units: tuple[str, ...],
     tier: str,
+    provider: str | None,
+    surcharges: tuple[str, ...],
     at: str | None,
+    exact: bool,
     as_json: bool,
 ) -> None:
-    """Price a usage exactly."""
+    """Price a usage exactly: costcalc price gpt-4o --input 1000 --output 200"""
     import costcalc as cc
 
+    if model_name and model and model_name != model:
+        raise click.UsageError(f"two models given: {model_name!r} and --model {model!r}")
+    name = model_name or model
+    if not name:
+        raise click.UsageError("give the model: costcalc price gpt-4o --input 1000 (or -m gpt-4o)")
     try:
         usage = cc.Usage(
             input_tokens=input_tokens,
@@ -217,21 +265,37 @@ def price(
             cache_write_tokens=cache_write,
             output_tokens=output_tokens,
             reasoning_tokens=reasoning,
+            units=_unit_pairs(units),
         )
-        cost = cc.price(usage, model=model, tier=tier, at=at)
+        cost = cc.price(usage, model=name, tier=tier, at=at, provider=provider, surcharges=surcharges)
     except (CostcalcError, ValueError, LookupError) as exc:
         _fail(describe(exc))
     if as_json:
-        _dump(cost.model_dump(mode="json"))
+        data = cost.model_dump(mode="json")
+        data["lines"] = [
+            {
+                "name": line.name,
+                "quantity": None if line.quantity is None else str(line.quantity),
+                "rate": None if line.rate is None else _usd(line.rate).lstrip("$"),
+                "per": line.per,
+                "amount": _usd(line.amount).lstrip("$"),
+            }
+            for line in cost.lines
+        ]
+        _dump(data)
         return
     rows = [
-        ["input", _usd(cost.input)],
-        ["cached input", _usd(cost.cached_input)],
-        ["cache writes", _usd(cost.cache_write)],
-        ["output", _usd(cost.output)],
-        ["total", _usd(cost.total)],
+        [
+            line.name,
+            f"{line.quantity:,}" if isinstance(line.quantity, int) else str(line.quantity or ""),
+            _cents(line.amount, exact),
+        ]
+        for line in cost.lines
     ]
-    _console().print(_table(f"{cost.model} ({cost.tier})", ["", "USD"], rows, right=(1,)))
+    rows.append(["total", "", _cents(cost.total, exact)])
+    _console().print(_table(f"{cost.model} ({cost.tier})", ["line", "quantity", "USD"], rows, right=(1, 2)))
+    if not exact:
+        click.echo(_CENTS_NOTE)
 
 
 @main.command()

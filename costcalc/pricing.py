@@ -24,7 +24,17 @@ from pydantic import (
     model_validator,
 )
 
-from costcalc._money import EXACT, ZERO, decimal_field, parse_decimal, per_token, plain, quantize, tidy
+from costcalc._money import (
+    EXACT,
+    ZERO,
+    decimal_field,
+    exact_sum,
+    parse_decimal,
+    per_token,
+    plain,
+    quantize,
+    tidy,
+)
 from costcalc.errors import InvalidInputError, UnpricedUsageError
 from costcalc.units import TOKEN_LINES, UNIT_NAME, describe_unit
 
@@ -438,6 +448,7 @@ _COST_FIELDS: Final = frozenset(
         "usage",
         "extra_lines",
         "unpriced",
+        "reported_cost",
     )
 )
 
@@ -451,7 +462,9 @@ class Cost(BaseModel):
     that is not a token of this model: tool calls, per-unit charges, tokens billed at another
     model's rates (the image generation tool). ``total`` is their sum; :attr:`lines` lists the
     bill line by line. ``unpriced`` lists what could not be priced (``strict=False`` only): then
-    the total is a lower bound, and every display says so.
+    the total is a lower bound, and every display says so. ``reported_cost`` is what the provider
+    itself said the call cost (OpenRouter's ``usage.cost``, xAI's ``cost_in_usd_ticks``...), kept
+    beside costcalc's own price and shown next to it; ``None`` when the payload reports none.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -472,6 +485,8 @@ class Cost(BaseModel):
     #: the lines of summed costs.
     extra_lines: tuple[Line, ...] = ()
     unpriced: tuple[Unpriced, ...] = ()
+    #: The provider's own figure for this cost, when its payload reports one (not part of ``total``).
+    reported_cost: Money | None = None
 
     @model_validator(mode="after")
     def _total_is_the_sum(self) -> Cost:
@@ -527,6 +542,9 @@ class Cost(BaseModel):
             usage=usage,
             extra_lines=extra,
             unpriced=self.unpriced + other.unpriced,
+            reported_cost=None
+            if self.reported_cost is None or other.reported_cost is None
+            else tidy(add(self.reported_cost, other.reported_cost)),
         )
 
     def __radd__(self, other: object) -> Cost:
@@ -555,6 +573,8 @@ class Cost(BaseModel):
             for line in self.extra_lines
         )
         update["unpriced"] = tuple(u._replace(quantity=mul(u.quantity, count)) for u in self.unpriced)
+        if self.reported_cost is not None:
+            update["reported_cost"] = tidy(mul(self.reported_cost, count))
         return self.model_copy(update=update)
 
     __rmul__ = __mul__
@@ -578,6 +598,7 @@ class Cost(BaseModel):
             usage=self.usage,
             extra_lines=self.extra_lines + lines,
             unpriced=self.unpriced + tuple(u._replace(field=f"{label}: {u.field}") for u in part.unpriced),
+            reported_cost=self.reported_cost,
         )
 
     def scaled(self, factor: Decimal) -> Cost:
@@ -608,18 +629,15 @@ class Cost(BaseModel):
         """
         step = parse_decimal(exp, "exp")
         parts = {name: quantize(getattr(self, name), step, rounding) for name in _BUCKETS}
-        add = EXACT.add
-        total = add(
-            add(add(parts["input"], parts["cached_input"]), add(parts["cache_write"], parts["output"])),
-            parts["fees"],
-        )
-        return self.model_copy(update={**parts, "total": total})
+        return self.model_copy(update={**parts, "total": exact_sum(*parts.values())})
 
     def _repr_html_(self) -> str:
         from costcalc._display import table, usd
 
         rows = [[line.name, _quantity_text(line), usd(line.amount)] for line in self.lines]
         rows.append(["total", "", usd(self.total)])
+        if self.reported_cost is not None:
+            rows.append(["reported by the provider", "", usd(self.reported_cost)])
         rows += [["UNPRICED " + u.field, str(u.quantity), u.reason] for u in self.unpriced]
         caption = " ".join(filter(None, [self.model, f"({self.tier})" if self.tier else None])) or "cost"
         if self.unpriced:
@@ -630,6 +648,8 @@ class Cost(BaseModel):
         name = f" {self.model}" if self.model else ""
         tier = f" ({self.tier})" if self.tier else ""
         text = f"${plain(self.total)}{name}{tier}"
+        if self.reported_cost is not None:
+            text += f" (provider reported ${plain(self.reported_cost)})"
         if self.unpriced:
             missing = ", ".join(f"{u.field} ({u.quantity})" for u in self.unpriced)
             text += f" + UNPRICED: {missing}"
@@ -743,6 +763,7 @@ def compute_cost(
             "usage": usage,
             "extra_lines": (),
             "unpriced": (),
+            "reported_cost": None,
         }
     )
 
@@ -814,5 +835,6 @@ def _compute_general(usage: Usage, rates: Rates, model: str | None, tier: str | 
             "usage": usage,
             "extra_lines": (),
             "unpriced": missing,
+            "reported_cost": None,
         }
     )

@@ -9,6 +9,7 @@ your own from usage logs with :func:`calibrate` and keep them as JSON.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import math
 import threading
 import tomllib
@@ -21,6 +22,7 @@ from typing import Annotated, Any, Final
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from costcalc._money import decimal_field
+from costcalc.errors import CostcalcError, InvalidInputError
 from costcalc.pricing import Usage
 
 __all__ = [
@@ -39,7 +41,7 @@ EFFORTS: Final = ("none", "minimal", "low", "medium", "high", "xhigh")
 Multiplier = Annotated[Decimal, BeforeValidator(decimal_field("multiplier", non_negative=True))]
 
 
-class NotEnoughDataError(ValueError):
+class NotEnoughDataError(CostcalcError, ValueError):
     """Too few observations to fit a reasoning band."""
 
 
@@ -175,13 +177,31 @@ def calibrate(
     if base is not None:
         base.band(chosen)  # the model must accept the effort
     elif chosen not in EFFORTS:
-        raise ValueError(f"unknown effort {chosen!r}; efforts are {', '.join(EFFORTS)}")
+        raise InvalidInputError(
+            f"unknown effort {chosen!r}; efforts are {', '.join(EFFORTS)}", field="effort"
+        )
+    if (
+        not isinstance(quantiles, tuple | list)
+        or len(quantiles) != 2
+        or not all(isinstance(q, int | float) and not isinstance(q, bool) for q in quantiles)
+    ):
+        raise InvalidInputError(f"must be two numbers (low, high), got {quantiles!r}", field="quantiles")
     q_low, q_high = quantiles
     if not 0 <= q_low < 0.5 < q_high <= 1:
-        raise ValueError(f"quantiles must satisfy 0 <= low < 0.5 < high <= 1, got {quantiles}")
-    ratios = sorted(
-        Fraction(u.reasoning_tokens, u.visible_output_tokens) for u in usages if u.visible_output_tokens > 0
-    )
+        raise InvalidInputError(
+            f"must satisfy 0 <= low < 0.5 < high <= 1, got {tuple(quantiles)}", field="quantiles"
+        )
+    if isinstance(min_observations, bool) or not isinstance(min_observations, int) or min_observations < 1:
+        raise InvalidInputError(
+            f"must be a whole number >= 1, got {min_observations!r}", field="min_observations"
+        )
+    ratios = []
+    for i, u in enumerate(usages):
+        if not isinstance(u, Usage):
+            raise InvalidInputError(f"must be a costcalc.Usage, got {type(u).__name__}", field=f"usages[{i}]")
+        if u.visible_output_tokens > 0:
+            ratios.append(Fraction(u.reasoning_tokens, u.visible_output_tokens))
+    ratios.sort()
     if len(ratios) < min_observations:
         raise NotEnoughDataError(
             f"{len(ratios)} usages with visible output; calibrating needs at least {min_observations} "
@@ -189,9 +209,10 @@ def calibrate(
         )
 
     def rank(q: float) -> Decimal:
-        index = max(math.ceil(q * len(ratios)) - 1, 0)
+        index = min(max(math.ceil(q * len(ratios)) - 1, 0), len(ratios) - 1)
         value = ratios[index]
-        return Decimal(value.numerator) / Decimal(value.denominator)
+        # Exact rational to four decimal places, in a context of our own (not the caller's).
+        return _FOUR_PLACES.divide(Decimal(value.numerator), Decimal(value.denominator))
 
     band = EffortBand(
         low=_round(rank(q_low)),
@@ -213,9 +234,15 @@ def calibrate(
     )
 
 
+# Enough digits for any ratio of token counts, rounded half-even as the rounding below.
+_FOUR_PLACES: Final = decimal.Context(
+    prec=60, rounding=decimal.ROUND_HALF_EVEN, traps=[decimal.InvalidOperation]
+)
+
+
 def _round(value: Decimal) -> Decimal:
     # Four decimal places are plenty for a multiplier; keep the number short in JSON.
-    return value.quantize(Decimal("0.0001"))
+    return value.quantize(Decimal("0.0001"), context=_FOUR_PLACES)
 
 
 def profile_for_model(model_id: str, name: str | None) -> ReasoningProfile | None:

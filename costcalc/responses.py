@@ -6,7 +6,20 @@ mapping interface or attributes), each by its provider's module in :mod:`costcal
 - ``openai.chat``, ``openai.responses``, ``openai.embeddings``, ``openai.realtime``,
   ``openai.transcription`` and ``openai.batch`` (a Batch output line);
 - ``anthropic`` (a Message, or its bare usage block) and ``anthropic.batch`` (a results line);
-- ``gemini`` (``usageMetadata``, camelCase or snake_case) and ``gemini.batch``.
+- ``gemini`` (``usageMetadata``, camelCase or snake_case) and ``gemini.batch``;
+- ``mistral.chat``, ``groq.chat``, ``together_ai.chat`` and ``fireworks_ai.chat``: OpenAI-compatible
+  payloads with each vendor's own fields;
+- ``deepseek.chat`` (cache hits and misses, off-peak hours);
+- ``xai.chat`` and ``xai.responses``;
+- ``perplexity.chat`` (Sonar);
+- ``openrouter.chat`` and ``openrouter.responses``;
+- ``cohere`` (``billed_units`` of Chat, Embed, Rerank, Classify);
+- ``bedrock.converse`` (Converse / ConverseStream), ``bedrock.invoke`` (InvokeModel bodies and
+  headers) and ``bedrock.batch`` (a batch inference record).
+
+A vendor's payload is told by a field only that vendor sends; a plain OpenAI-shaped payload is
+``openai.chat``, priced by its model name, and ``provider=`` (or a model name only one provider
+sells) reads it as that provider's (see :mod:`costcalc.providers`).
 
 Never silently low: every number in a usage block is either priced or refused by name
 (:class:`UnpricedUsageError`); ``strict=False`` returns the Cost with the rest listed in
@@ -21,7 +34,9 @@ from typing import Any, Final, Literal
 
 from costcalc.catalog import Catalog, catalog_or_default
 from costcalc.errors import (
+    AmbiguousModelError,
     BatchRequestError,
+    InvalidInputError,
     UnknownModelError,
     UnpricedUsageError,
     UnsupportedTierError,
@@ -29,7 +44,7 @@ from costcalc.errors import (
 )
 from costcalc.pricing import Cost, Unpriced, Usage
 from costcalc.providers import SHAPES, detect, read
-from costcalc.providers.base import Reading, plain
+from costcalc.providers.base import Reading, is_map, plain
 
 __all__ = [
     "SHAPES",
@@ -53,29 +68,46 @@ Shape = Literal[
     "anthropic.batch",
     "gemini",
     "gemini.batch",
+    "mistral.chat",
+    "groq.chat",
+    "together_ai.chat",
+    "fireworks_ai.chat",
+    "deepseek.chat",
+    "xai.chat",
+    "xai.responses",
+    "perplexity.chat",
+    "openrouter.chat",
+    "openrouter.responses",
+    "cohere",
+    "bedrock.converse",
+    "bedrock.invoke",
+    "bedrock.batch",
 ]
 _DEFAULT_TIER: Final = "standard"
 
 
-def detect_shape(payload: Any) -> str:
-    """Which provider's response ``payload`` is (see the module docstring)."""
-    return detect(plain(payload))
+def detect_shape(payload: Any, *, provider: str | None = None) -> str:
+    """Which provider's response ``payload`` is (see the module docstring); ``provider`` says who
+    served it when the payload cannot tell (an OpenAI-compatible host)."""
+    return detect(plain(payload), provider)
 
 
-def read_response(payload: Any, *, shape: str | None = None) -> Reading:
+def read_response(payload: Any, *, shape: str | None = None, provider: str | None = None) -> Reading:
     """Everything costcalc reads from one response: usage, model, tier, time, parts priced at
     another model's rates, and the quantities it does not know how to bill."""
-    return read(payload, shape)
+    return read(payload, shape, provider)
 
 
-def usage_from_response(payload: Any, *, shape: str | None = None, strict: bool = True) -> Usage:
+def usage_from_response(
+    payload: Any, *, shape: str | None = None, strict: bool = True, provider: str | None = None
+) -> Usage:
     """The :class:`Usage` that ``payload`` reports, exactly as the provider bills it.
 
     A number in the payload that costcalc does not know how to bill, or tokens billed at another
     model's rates (use :func:`price_response` for those), raise :class:`UnpricedUsageError` unless
     ``strict=False``.
     """
-    reading = read(payload, shape)
+    reading = read(payload, shape, provider)
     if strict:
         _refuse(reading.unpriced, reading.model)
         if reading.parts:
@@ -107,12 +139,32 @@ def price_response(
     ``speed``, Gemini's ``trafficType``; a batch line is the ``batch`` tier) and its creation time
     (``created``/``created_at``/``createTime``; otherwise today). A tier the catalog does not
     have for the model raises, rather than pricing it as standard. ``provider`` picks who sold the
-    model when several do. ``strict=False`` prices what can be priced and lists the rest in
-    :attr:`Cost.unpriced`.
+    model when several do, and reads the payload as that provider's (its own usage fields); a
+    payload that shows its vendor (OpenRouter, Groq, Bedrock...) is priced as that vendor sells the
+    model. ``strict=False`` prices what can be priced and lists the rest in :attr:`Cost.unpriced`.
+    What the provider itself reported the call cost, when the payload says, is kept in
+    :attr:`Cost.reported_cost`.
     """
+    data = plain(payload)
+    if shape is None:
+        hint = provider if provider is not None else _seller(data, model, catalog_or_default(catalog))
+        shape = detect(data, hint, strict=provider is not None)
     return price_reading(
-        read(payload, shape), model=model, tier=tier, at=at, provider=provider, strict=strict, catalog=catalog
+        read(data, shape), model=model, tier=tier, at=at, provider=provider, strict=strict, catalog=catalog
     )
+
+
+def _seller(data: Any, model: str | None, cat: Catalog) -> str | None:
+    # Who sells the model (the caller's model=, else the payload's), when one provider does: a
+    # payload in a shape many hosts speak is then read as that provider's, with its own fields
+    # (a together_ai/ name reads Together's cached_tokens, a Groq model Groq's tier words).
+    name = model if model is not None else data.get("model") if is_map(data) else None
+    if not isinstance(name, str) or not name:
+        return None
+    try:
+        return cat.get_model(name).provider
+    except (UnknownModelError, AmbiguousModelError, InvalidInputError):
+        return None
 
 
 def price_reading(
@@ -130,6 +182,13 @@ def price_reading(
     name = model or reading.model
     if not name:
         raise UsageParseError("the response names no model; pass model=", path="model")
+    if provider is not None and reading.provider is not None and not _same(provider, reading.provider):
+        raise UsageParseError(
+            f"a {reading.shape} payload is billed by {reading.provider}, but provider={provider!r}; "
+            "pass shape= to read it as another provider's",
+            path="provider",
+        )
+    provider = provider if provider is not None else reading.provider
     info = cat.get_model(name, provider)
     if reading.creator is not None and info.creator != reading.creator:
         raise UsageParseError(
@@ -191,7 +250,13 @@ def price_reading(
         cost = cost.scaled(factor)
     if not strict and reading.unpriced:
         cost = cost.with_unpriced(reading.unpriced)
+    if reading.reported_cost is not None:
+        cost = cost.model_copy(update={"reported_cost": reading.reported_cost})
     return cost
+
+
+def _same(a: str, b: str) -> bool:
+    return isinstance(a, str) and a.strip().lower() == b.strip().lower()
 
 
 def _refuse(unpriced: tuple[Unpriced, ...], model: str | None) -> None:

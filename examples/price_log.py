@@ -21,21 +21,17 @@ import costcalc as cc
 def main(path: str) -> int:
     costs: list[cc.Cost] = []
     errors: list[str] = []
-    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-            usage = cc.Usage.model_validate(record["usage"])
-            cost = cc.price(
-                usage, model=record["model"], tier=record.get("tier", "standard"), at=record.get("date")
-            )
-        except (ValueError, LookupError, ValidationError) as exc:
-            reason = str(exc).splitlines()[0] if not isinstance(exc, ValidationError) else _first_error(exc)
-            errors.append(f"line {number}: {reason}")
-            continue
-        costs.append(cost)
-        print(f"{record.get('request_id', number):<10} {cost.model:<20} {cost.tier:<9} ${cost.total}")
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            try:
+                cost, request_id = price_line(raw)
+            except (cc.CostcalcError, ValidationError, ValueError, TypeError) as exc:
+                errors.append(f"line {number}: {_reason(exc)}")
+                continue
+            costs.append(cost)
+            print(f"{request_id or number:<10} {cost.model:<20} {cost.tier:<9} ${cost.total}")
     total = sum(costs, cc.Cost())
     print(
         f"\n{len(costs)} priced, {len(errors)} refused; total ${total.total} "
@@ -46,10 +42,28 @@ def main(path: str) -> int:
     return 1 if errors else 0
 
 
-def _first_error(exc: ValidationError) -> str:
-    err = exc.errors()[0]
-    where = ".".join(str(p) for p in err["loc"]) or "usage"
-    return f"{where}: {err['msg']}"
+def price_line(raw: bytes) -> tuple[cc.Cost, str | None]:
+    """One log line: a JSON object with model, tier, date and usage. Anything else is refused."""
+    try:
+        record = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not UTF-8 text ({exc.reason})") from None
+    if not isinstance(record, dict):
+        raise TypeError(f"a line must be a JSON object, got {type(record).__name__}")
+    if "usage" not in record or "model" not in record:
+        raise ValueError("a line needs 'model' and 'usage'")
+    usage = cc.Usage.model_validate(record["usage"])
+    cost = cc.price(usage, model=record["model"], tier=record.get("tier", "standard"), at=record.get("date"))
+    request_id = record.get("request_id")
+    return cost, request_id if isinstance(request_id, str) else None
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"]) or "usage"
+        return f"usage.{where}: {err['msg']}".replace("usage.usage", "usage")
+    return str(exc).splitlines()[0]
 
 
 if __name__ == "__main__":

@@ -12,11 +12,15 @@ Sources:
 from __future__ import annotations
 
 import base64
+import decimal
 import struct
 import zlib
+from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import costcalc as cc
 
@@ -185,7 +189,7 @@ def test_responses_api_input() -> None:
     ("messages", "error", "message"),
     [
         ({"role": "user"}, TypeError, "list of message dicts"),
-        (["hello"], TypeError, r"messages\[0\] must be a dict"),
+        (["hello"], TypeError, r"messages\[0\]: must be a message dict"),
         ([{"role": "user", "content": 3}], TypeError, "string or a list of parts"),
         ([{"role": "user", "content": [{"type": "input_audio"}]}], ValueError, "'input_audio' part"),
         ([{"role": "user", "content": [{"type": "text"}]}], ValueError, "without a 'text'"),
@@ -200,8 +204,9 @@ def test_responses_api_input() -> None:
     ],
 )
 def test_unknown_shapes_are_refused_not_dropped(messages: Any, error: type[Exception], message: str) -> None:
-    with pytest.raises(error, match=message):
+    with pytest.raises(error, match=message) as info:
         cc.count_messages(messages, "gpt-4o")
+    assert isinstance(info.value, cc.CostcalcError)  # and still the builtin that callers catch
 
 
 # -- images ---------------------------------------------------------------------------------------
@@ -226,6 +231,94 @@ def test_unknown_shapes_are_refused_not_dropped(messages: Any, error: type[Excep
 )
 def test_image_tokens(model: str, width: int, height: int, detail: Any, expected: int) -> None:
     assert cc.image_tokens(width, height, model, detail=detail) == expected
+
+
+@pytest.mark.parametrize(
+    ("model", "width", "height", "expected"),
+    [
+        # 1 x 49153: ceil(1/32) x ceil(49153/32) = 1 x 1537 = 1537 > 1536 patches, so it is shrunk:
+        # r = sqrt(32*32*1536 / 49153) = 5.657, w*r/32 = 0.177, floor 0 -> r = 0 and 0 patches,
+        # a free image. A side never takes less than one patch (a patch may extend past the image),
+        # so the width stays 1 patch and the height is cut to fit: 1 x 1536 = 1536 patches, the cap.
+        # o4-mini: ceil(1536 x 1.72) = ceil(2641.92) = 2642; gpt-4.1-mini: ceil(1536 x 1.62) =
+        # ceil(2488.32) = 2489.
+        ("o4-mini", 1, 49153, 2642),
+        ("o4-mini", 49153, 1, 2642),
+        ("gpt-4.1-mini", 1, 49153, 2489),
+        ("o4-mini", 10, 60000, 2642),  # 1 x 1875 patches; r: w*r/32 = 0.506 -> one patch wide
+        ("o4-mini", 1, 49152, 2642),  # 1 x 1536 patches: no shrink at all, the same 1536
+        ("o4-mini", 1, 1, 2),  # one patch: ceil(1.72) = 2
+        # 2031 x 1354 (3:2): 64 x 43 = 2752 patches; w*r/32 = sqrt(1536 x 3/2) = sqrt(2304) = 48 and
+        # h*r/32 = sqrt(1536 x 2/3) = sqrt(1024) = 32 exactly, so 48 x 32 = 1536 patches:
+        # ceil(1536 x 1.72) = 2642. Floats put sqrt just under 48, floor 47, and billed 1457.
+        ("o4-mini", 2031, 1354, 2642),
+        # Tiles with 1-pixel sides: at least one tile per side, never 0.
+        ("gpt-4o", 1, 1, 85 + 170),  # 1 x 1 tile
+        ("gpt-4o", 1, 49153, 85 + 170 * 4),  # fit in 2048: 0.04 x 2048 -> 1 x 4 tiles
+        ("gpt-4o", 49153, 1, 85 + 170 * 4),
+        ("gpt-4o", 1, 768, 85 + 170 * 2),  # no scaling: 1 x ceil(768/512) = 1 x 2 tiles
+    ],
+)
+def test_extreme_aspect_ratios_bill_at_least_one_patch_or_tile(
+    model: str, width: int, height: int, expected: int
+) -> None:
+    assert cc.image_tokens(width, height, model) == expected
+
+
+# 3000 x 1999 on o4-mini, by the guide's rule: ceil(3000/32) x ceil(1999/32) = 94 x 63 = 5922 >
+# 1536. r = sqrt(32*32*1536 / (3000*1999)) = 0.51213; w*r/32 = 48.012 (floor 48, ratio 0.99975),
+# h*r/32 = 31.992 (floor 31, ratio 0.96899): r *= 0.96899, so h*r/32 = 31 and w*r/32 = 3000*31/1999
+# = 46.52 -> 47. 47 x 31 = 1457 patches x 1.72 = 2506.04 -> 2507.
+DECIMAL_3000x1999 = 2507
+
+
+def test_patch_images_do_not_depend_on_the_callers_decimal_context() -> None:
+    assert cc.image_tokens(3000, 1999, "o4-mini") == DECIMAL_3000x1999
+    hostile = decimal.Context(prec=3, traps=[decimal.Inexact, decimal.Rounded])
+    with decimal.localcontext(hostile):
+        # It gave 2510 at prec=3 (1457 x 1.72 rounded to 2.51E+3) and raised Inexact when trapped.
+        assert cc.image_tokens(3000, 1999, "o4-mini") == DECIMAL_3000x1999
+        assert cc.image_tokens(1800, 2400, "gpt-4.1-mini") == 2353
+
+
+def _patches_by_the_published_formula(width: int, height: int) -> int:
+    """The guide's patch rule written out literally, in 60-digit decimals (an independent check).
+
+    A value within 1e-30 of a whole number is that whole number: w*r/32 = sqrt(1536*w/h), which
+    for sides below 10^6 is either a whole number or more than 1e-13 from one, and after the
+    second step the sides are rationals with denominators below 10^6.
+    """
+    with decimal.localcontext(decimal.Context(prec=60)):
+
+        def snap(x: Decimal) -> Decimal:
+            nearest = x.to_integral_value()
+            return nearest if abs(x - nearest) < Decimal("1e-30") else x
+
+        def floor(x: Decimal) -> int:
+            return int(snap(x).to_integral_value(rounding=decimal.ROUND_FLOOR))
+
+        def ceil(x: Decimal) -> int:
+            return int(snap(x).to_integral_value(rounding=decimal.ROUND_CEILING))
+
+        w, h = Decimal(width), Decimal(height)
+        patches = ceil(w / 32) * ceil(h / 32)
+        if patches <= 1536:
+            return patches
+        r = (Decimal(32 * 32 * 1536) / (w * h)).sqrt()
+        # max(1, ...): a side never takes less than one patch (see the extreme-ratio cases above)
+        r *= min(max(1, floor(w * r / 32)) / (w * r / 32), max(1, floor(h * r / 32)) / (h * r / 32))
+        return min(ceil(w * r / 32) * ceil(h * r / 32), 1536)
+
+
+@given(
+    st.integers(1, 200_000) | st.sampled_from([1, 31, 32, 33, 1536, 2048, 49152, 49153]),
+    st.integers(1, 200_000) | st.sampled_from([1, 31, 32, 33, 1536, 2048, 49152, 49153]),
+)
+def test_patches_equal_the_published_formula(width: int, height: int) -> None:
+    patches = _patches_by_the_published_formula(width, height)
+    assert 1 <= patches <= 1536
+    # o4-mini's multiplier is 1.72 = 43/25: tokens = ceil(patches x 43 / 25), in integers.
+    assert cc.image_tokens(width, height, "o4-mini") == -(-patches * 43 // 25)
 
 
 def test_image_tokens_refuse_what_is_not_known() -> None:
@@ -320,6 +413,31 @@ def test_images_in_messages() -> None:
     assert cc.count_messages(resp, "gpt-5") == 3 + n("user") + 70 + 3
     with pytest.raises(ValueError, match="no published image-token rule"):
         cc.count_messages(resp, "gpt-4")
+
+
+def test_other_part_shapes_and_tool_schemas_by_the_same_rule() -> None:
+    # Bare-string parts and refusal parts count their text; an image_url given as a bare string
+    # is detail "auto", counted as high: 1024 x 1024 on gpt-4o = 85 + 170 x 4 = 765 [vision].
+    url = data_url("image/png", png(1024, 1024))
+    messages = [
+        {"role": "assistant", "content": ["Plain part", {"type": "refusal", "refusal": "I can't."}]},
+        {"role": "user", "content": [{"type": "image_url", "image_url": url}]},
+    ]
+    expected = 3 + n("assistant") + n("Plain part") + n("I can't.") + 3 + n("user") + 765 + 3
+    assert cc.count_messages(messages, "gpt-4o") == expected
+    # Tools (o200k constants, [cookbook]): func_init 7, prop_init 3, prop_key 3, func_end 12; a
+    # function without parameters adds no prop_init; a list of types is joined with "|".
+    tools = [
+        {"type": "function", "name": "ping"},
+        {"type": "function", "name": "f", "parameters": {"properties": {"x": {"type": ["string", "null"]}}}},
+    ]
+    user = [{"role": "user", "content": "hi"}]
+    tool_tokens = 7 + n("ping:") + 7 + n("f:") + 3 + 3 + n("x:string|null:") + 12
+    assert cc.count_messages(user, "gpt-4o", tools=tools) == 3 + n("user") + n("hi") + 3 + tool_tokens
+    # An image_sizes table without the URL leaves the size unknown: refused, not guessed.
+    remote = [{"role": "user", "content": [{"type": "image_url", "image_url": "https://x.example/c.png"}]}]
+    with pytest.raises(cc.ImageSizeUnknownError, match=r"messages\[0\]\.content\[0\]"):
+        cc.count_messages(remote, "gpt-4o", image_sizes={"https://x.example/other.png": (10, 10)})
 
 
 # -- context window ----------------------------------------------------------------------------------

@@ -39,7 +39,20 @@ def test_count_price_estimate() -> None:
     )
     assert Decimal(priced["total"]) == Decimal("0.0198")
     table = run("price", "-m", "o4-mini", "--input", "12000", "--cached", "8000", "--output", "3000")
-    assert "$0.0198" in table.stdout
+    assert "$0.02" in table.stdout  # 0.0198 rounded half-up to cents
+    assert "rounded half-up to cents" in table.stdout
+    exact = run("price", "o4-mini", "--input", "12000", "--cached", "8000", "--output", "3000", "--exact")
+    assert "$0.0198" in exact.stdout  # the model as the first argument, the exact amount
+    # 1,000 x 2.50 + 200 x 10 per 1M = 0.0045; two searches at $0.01
+    searched = json.loads(
+        run(
+            "price", "gpt-4o", "--input", "1000", "--output", "200", "--unit", "web_search_call=2", "--json"
+        ).stdout
+    )
+    assert Decimal(searched["total"]) == Decimal("0.0245")
+    assert [line["name"] for line in searched["lines"]] == ["input", "output", "web_search_call"]
+    assert run("price", "--input", "1").returncode == 2
+    assert run("price", "gpt-4o", "--unit", "oops").returncode == 2
     est = json.loads(
         run("estimate", "Is 97 prime?", "-m", "o4-mini", "--output-tokens", "100", "--json").stdout
     )

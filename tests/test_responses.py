@@ -444,7 +444,9 @@ JSON = st.recursive(
 def test_arbitrary_json_gives_a_usage_or_a_parse_error(payload: Any) -> None:
     try:
         result = cc.usage_from_response(payload)
-    except cc.UsageParseError:
+    except (cc.UsageParseError, cc.UnpricedUsageError):
+        # A number where no field is declared ({"usage": 1, "promptTokenCount": 0}) is refused by
+        # name, as in damaged real payloads below.
         return
     assert isinstance(result, cc.Usage)
 

@@ -16,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import costcalc as cc
+from costcalc.errors import InvalidInputError
 from costcalc.tokens import vocab
 from tests.conftest import _URLS, seed_tiktoken_cache
 
@@ -64,6 +65,23 @@ def test_count_many_matches_one_by_one() -> None:
     assert cc.count_tokens_many(texts, "gpt-4") == [cc.count_tokens(t, "gpt-4") for t in texts]
     with pytest.raises(TypeError, match=r"texts\[1\]"):
         cc.count_tokens_many(["a", 3], "gpt-4o")  # type: ignore[list-item]
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        "abc",  # a str is a Sequence[str]: it used to be counted as ["a", "b", "c"] -> [1, 1, 1]
+        b"abc",
+        5,  # used to raise TypeError ('int' object is not iterable)
+        None,
+        {"a": "text"},
+        (t for t in ["a"]),  # a generator: consumed by the checks, then len() failed
+    ],
+)
+def test_count_many_refuses_what_is_not_a_list_of_texts(texts: Any) -> None:
+    with pytest.raises(InvalidInputError, match="list of strings") as info:
+        cc.count_tokens_many(texts, "gpt-4o")
+    assert info.value.field == "texts"
 
 
 def test_claude_and_gemini_counts_are_flagged_approximate() -> None:
@@ -220,5 +238,5 @@ def test_count_many_in_worker_processes() -> None:
     finally:
         close_process_pool()
     assert not _pools
-    with pytest.raises(ValueError, match="processes must be at least 1"):
+    with pytest.raises(ValueError, match="processes: must be at least 1"):
         cc.count_tokens_many(texts, "gpt-4", processes=0)

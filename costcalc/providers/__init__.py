@@ -1,15 +1,28 @@
 """One module per provider: everything costcalc knows about that provider's payloads and files.
 
-Each module (``openai``, ``anthropic``, ``gemini``; later providers go beside them) offers:
+Each module offers:
 
 - ``SHAPES``: the payload shapes it reads, and ``detect(data) -> shape | None``;
 - ``read(data, shape) -> Reading``: a response payload as Usage, model, tier, time, parts and
   whatever it could not price;
-- ``read_batch_result(line) -> BatchResult`` and ``read_batch_request(line) -> BatchRequest``: its
-  batch file formats;
+- for a vendor module, ``OWNERS`` (``{shape: provider}``, whose rates its payloads are priced at)
+  and ``MARKS`` (the keys, at the top or in the usage block, that only its payloads have);
+- optionally ``HOSTED``: ``{(provider, base shape): shape}``, the shape a payload detected as one of
+  the base shapes (``openai.chat``, ``anthropic``...) is read as when the caller says who served it;
+- optionally ``read_batch_result(line) -> BatchResult`` and ``read_batch_request(line) ->
+  BatchRequest``: its batch file formats;
 
 and the shared pieces live in :mod:`costcalc.providers.base`. This module is the small
 provider-neutral interface the rest of costcalc calls: :func:`detect` and :func:`read`.
+
+Detection. The base modules (``openai``, ``anthropic``, ``gemini``) read the makers' own formats;
+the vendor modules read a host's or a vendor's format, which often looks like one of the base
+ones (most vendors answer in OpenAI's Chat Completions format). A vendor claims a payload only by
+a field no one else sends (its module's ``MARKS``: Groq's ``x_groq``, for one), and a vendor's
+claim wins over a base module's. A payload no vendor claims is read by its base shape and priced by its model
+name; ``provider=`` (or a model name that only one provider sells) reads it as that provider's,
+with that provider's own fields (``HOSTED``). Two vendors claiming one payload, or a payload that
+proves one vendor while ``provider=`` names another, is an error that asks for ``shape=``.
 """
 
 from __future__ import annotations
@@ -19,34 +32,101 @@ from types import ModuleType
 from typing import Any, Final
 
 from costcalc.errors import UsageParseError
-from costcalc.providers import anthropic, gemini, openai
-from costcalc.providers.base import Reading, is_map, kind, plain
+from costcalc.providers import (
+    anthropic,
+    bedrock,
+    cohere,
+    compat,
+    deepseek,
+    gemini,
+    openai,
+    openrouter,
+    perplexity,
+    xai,
+)
+from costcalc.providers.base import Reading, get, is_map, kind, plain
 
-__all__ = ["MODULES", "SHAPES", "detect", "module_for", "read"]
+__all__ = ["BASE", "HOSTED", "MODULES", "OWNERS", "SHAPES", "VENDORS", "detect", "module_for", "read"]
 
+#: The makers' own formats, which other vendors' payloads often look like.
+BASE: Final[tuple[ModuleType, ...]] = (openai, anthropic, gemini)
+#: The vendors' and hosts' modules: a claim by one of them wins over a base module's.
+VENDORS: Final[tuple[ModuleType, ...]] = (compat, deepseek, xai, perplexity, openrouter, cohere, bedrock)
 #: The provider modules, in the order their shapes are listed.
-MODULES: Final[tuple[ModuleType, ...]] = (openai, anthropic, gemini)
+MODULES: Final[tuple[ModuleType, ...]] = (*BASE, *VENDORS)
 #: Every payload shape costcalc reads.
 SHAPES: Final[tuple[str, ...]] = tuple(shape for module in MODULES for shape in module.SHAPES)
 _BY_SHAPE: Final[dict[str, ModuleType]] = {shape: module for module in MODULES for shape in module.SHAPES}
+_BASE_SHAPES: Final = frozenset(shape for module in BASE for shape in module.SHAPES)
+#: (provider, base shape) -> the vendor shape that reads such a payload when that provider served it.
+HOSTED: Final[dict[tuple[str, str], str]] = {
+    key: shape for module in VENDORS for key, shape in getattr(module, "HOSTED", {}).items()
+}
+#: Keys (top-level or in the usage block) and id prefixes that some vendor's payloads alone have: a
+#: payload with none of them is not asked of the vendor modules (the common, plain case is fast).
+_MARKS: Final = frozenset(key for module in VENDORS for key in module.MARKS)
+_ID_PREFIXES: Final = tuple(p for module in VENDORS for p in getattr(module, "ID_PREFIXES", ()))
+#: The provider each vendor shape's payloads are billed by.
+OWNERS: Final[dict[str, str]] = {shape: owner for module in VENDORS for shape, owner in module.OWNERS.items()}
 
 
-def detect(data: Any) -> str:
-    """The shape of ``data`` (already plain data). Every provider is asked; none or more than one
-    claiming it is an error that asks for ``shape=``."""
+def detect(data: Any, provider: str | None = None, *, strict: bool = True) -> str:
+    """The shape of ``data`` (already plain data). Every provider module is asked; a vendor's claim
+    wins over a base module's; none, or two of the same rank, is an error that asks for ``shape=``.
+    ``provider`` (who served the call, when the caller knows) picks that provider's reading of a
+    base-shaped payload; contradicting a payload that proves another vendor is an error, or, when
+    not ``strict`` (a guess from a model name), leaves the payload's own shape."""
     if not is_map(data):
         raise UsageParseError(f"a response is a JSON object, got {kind(data)}")
-    claims: set[str] = {shape for module in MODULES if (shape := module.detect(data)) is not None}
-    if len(claims) == 1:
-        return claims.pop()
-    if claims:
+    modules = MODULES if _marked(data) else BASE
+    claims: set[str] = {shape for module in modules if (shape := module.detect(data)) is not None}
+    if provider is None and len(claims) == 1:
+        return claims.pop()  # the common case
+    vendor = claims - _BASE_SHAPES
+    if len(vendor) > 1:
+        raise UsageParseError(
+            f"this payload could be {' or '.join(sorted(vendor))}; pass shape= to say which"
+        )
+    if vendor:
+        claims = vendor
+    if len(claims) > 1:
         raise UsageParseError(
             f"this payload could be {' or '.join(sorted(claims))}; pass shape= to say which"
         )
-    raise UsageParseError(
-        "cannot tell which provider's response this is (a usage block with only input_tokens and "
-        "output_tokens could be OpenAI's or Anthropic's); pass shape= one of " + ", ".join(SHAPES)
-    )
+    if not claims:
+        raise UsageParseError(
+            "cannot tell which provider's response this is (a usage block with only input_tokens and "
+            "output_tokens could be OpenAI's or Anthropic's); pass shape= one of " + ", ".join(SHAPES)
+        )
+    shape = claims.pop()
+    if provider is None:
+        return shape
+    if not isinstance(provider, str):
+        from costcalc.errors import InvalidInputError
+
+        raise InvalidInputError(f"a provider is a string, got {type(provider).__name__}", field="provider")
+    wanted = provider.strip().lower()
+    owner = OWNERS.get(shape)
+    if owner is not None and owner != wanted:
+        if not strict:
+            return shape
+        raise UsageParseError(
+            f"this payload is a {shape} response (it carries fields only {owner} sends), but "
+            f"provider={provider!r}; pass shape= to read it as another provider's"
+        )
+    return HOSTED.get((wanted, shape), shape)
+
+
+def _marked(data: Mapping[str, Any]) -> bool:
+    # Whether any vendor module could claim ``data``: one of their marks at the top or in the
+    # usage block, or one of their id prefixes.
+    if not _MARKS.isdisjoint(data):
+        return True
+    usage = get(data.get("usage"))
+    if is_map(usage) and not _MARKS.isdisjoint(usage):
+        return True
+    ident = data.get("id")
+    return isinstance(ident, str) and ident.startswith(_ID_PREFIXES)
 
 
 def module_for(shape: str) -> ModuleType:
@@ -59,10 +139,11 @@ def module_for(shape: str) -> ModuleType:
     return module
 
 
-def read(payload: Any, shape: str | None = None) -> Reading:
-    """The Reading of ``payload`` (a dict or an SDK object), of ``shape`` or detected."""
+def read(payload: Any, shape: str | None = None, provider: str | None = None) -> Reading:
+    """The Reading of ``payload`` (a dict or an SDK object), of ``shape`` or detected (as
+    ``provider``'s, when given: see :func:`detect`)."""
     data = plain(payload)
-    kind_ = detect(data) if shape is None else shape
+    kind_ = detect(data, provider) if shape is None else shape
     reading: Reading = module_for(kind_).read(data, kind_)
     return reading
 

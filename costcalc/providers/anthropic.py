@@ -86,8 +86,10 @@ def detect(data: Mapping[str, Any]) -> str | None:
     if data.get("type") == "message" and "usage" in data:
         return "anthropic"
     usage = get(data.get("usage", data))
-    if is_map(usage) and (_OWN_KEYS & set(usage) or usage.get("service_tier") in ("standard", "batch")):
-        return "anthropic"
+    if is_map(usage):
+        present = {k for k, v in usage.items() if v is not None}
+        if _OWN_KEYS & present or usage.get("service_tier") in ("standard", "batch"):
+            return "anthropic"
     return None
 
 

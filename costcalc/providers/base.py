@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, TypeGuard
+from typing import Any, Final, TypeGuard
 
+from costcalc._money import EXACT, tidy
 from costcalc.errors import UsageParseError
 from costcalc.pricing import MAX_TOKENS, Unpriced, Usage
 
@@ -37,6 +39,7 @@ __all__ = [
     "is_map",
     "kind",
     "make_usage",
+    "money",
     "plain",
     "timestamp",
     "unknown_numbers",
@@ -60,8 +63,12 @@ class Reading:
     """What one response says was consumed, and how it is billed.
 
     ``creator`` is whose models this payload shape belongs to (an Anthropic-shaped payload that
-    names an OpenAI model is an error). ``alternatives`` are other readings of the same payload
-    that the data cannot tell apart (how many cached tokens are audio): they must price the same.
+    names an OpenAI model is an error); ``None`` for the shapes many makers' models are served in
+    (OpenAI Chat Completions, a host's own format). ``provider`` is who billed the call when the
+    payload shows it (an OpenRouter generation, a Groq ``x_groq`` block, a Bedrock Converse
+    response): the model is then priced as that provider sells it. ``alternatives`` are other
+    readings of the same payload that the data cannot tell apart (how many cached tokens are
+    audio): they must price the same.
     ``unpriced`` lists numbers in the payload that costcalc does not know how to bill.
     """
 
@@ -74,10 +81,13 @@ class Reading:
     unpriced: tuple[Unpriced, ...] = ()
     parts: tuple[Part, ...] = ()
     alternatives: tuple[Usage, ...] = ()
-    #: What the provider itself reported as the cost (OpenRouter), kept beside costcalc's price.
+    #: What the provider itself reported as the cost (OpenRouter's ``usage.cost``, xAI's
+    #: ``cost_in_usd_ticks``, Perplexity's ``usage.cost.total_cost``), kept beside costcalc's price.
     reported_cost: Decimal | None = None
     #: Multipliers the payload asks for by name (Anthropic US-only inference: "inference_geo_us").
     surcharges: tuple[str, ...] = ()
+    #: Who billed the call, when the payload says so (``"openrouter"``, ``"groq"``, ``"bedrock"``...).
+    provider: str | None = None
 
 
 @dataclass(frozen=True)
@@ -245,6 +255,28 @@ def timestamp(value: Any, path: str) -> dt.datetime | None:
     raise UsageParseError(f"is not a time: {kind(value)}", path=path)
 
 
+def money(value: Any, path: str, *, scale: int = 0) -> Decimal:
+    """An amount of money a payload reports (a JSON number or a decimal string) as an exact,
+    tidy Decimal: a float is read as the text it was parsed from (its shortest repr), never
+    widened. ``scale`` shifts the decimal point (``-10``: xAI's ticks of 10^-10 USD)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
+        raise UsageParseError(f"must be an amount of money, got {kind(value)}", path=path)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise UsageParseError(f"must be a finite amount of money, got {value!r}", path=path)
+        number = Decimal(repr(value))
+    else:
+        try:
+            number = Decimal(value.strip() if isinstance(value, str) else value)
+        except ArithmeticError:
+            raise UsageParseError(f"must be an amount of money, got {kind(value)}", path=path) from None
+        if not number.is_finite():
+            raise UsageParseError(f"must be a finite amount of money, got {value!r}", path=path)
+    if number < 0:
+        raise UsageParseError(f"must not be negative, got {value!r}", path=path)
+    return tidy(EXACT.scaleb(number, scale)) if scale else tidy(number)
+
+
 def cached_media_bounds(
     text_room: int, cached: int, media: Mapping[str, int]
 ) -> tuple[dict[str, int], dict[str, int]]:
@@ -270,13 +302,32 @@ def cached_media_bounds(
 class UsageSpec:
     """A usage block as data: ``read`` maps a field path to the name it is read into; ``free``
     lists the fields known to carry no charge of their own (totals, informational splits,
-    timings, labels). ``open`` lists paths whose whole subtree is free. Paths are dotted;
-    ``[]`` stands for every item of a list."""
+    timings, labels). ``open`` lists paths whose whole subtree is free. ``refused`` names fields
+    (or whole subtrees) known to be billable but not priceable, with the reason given when one is
+    non-zero. Paths are dotted; ``[]`` stands for every item of a list."""
 
     read: Mapping[str, str]
     free: frozenset[str] = frozenset()
     open: tuple[str, ...] = ()
     required: frozenset[str] = frozenset()
+    refused: Mapping[str, str] = field(default_factory=dict)
+
+    def extended(
+        self,
+        *,
+        read: Mapping[str, str] | None = None,
+        free: Iterable[str] = (),
+        open: Iterable[str] = (),
+        refused: Mapping[str, str] | None = None,
+    ) -> UsageSpec:
+        """This spec with more fields read, known free, opened or refused (a vendor's extras)."""
+        return UsageSpec(
+            read={**self.read, **(read or {})},
+            free=self.free | frozenset(free),
+            open=(*self.open, *open),
+            required=self.required,
+            refused={**self.refused, **(refused or {})},
+        )
 
     def counts(self, block: Mapping[str, Any], path: str) -> dict[str, int]:
         """Every ``read`` field of ``block`` as a count (absent: 0; a ``required`` one: error)."""
@@ -297,16 +348,33 @@ class UsageSpec:
     def unknown(self, block: Mapping[str, Any], path: str) -> list[Unpriced]:
         """Numbers in ``block`` that this spec neither reads nor knows to be free."""
         known = set(self.read) | self.free
-        return [
-            Unpriced(
-                f"{path}.{where}" if path else where,
-                value,
-                f"the payload reports {value} at {where!r}, a quantity costcalc does not know how to "
-                "bill; it is refused rather than left out of the price (pass strict=False to price "
-                "the rest and list it in Cost.unpriced)",
+        out: list[Unpriced] = []
+        for where, value in unknown_numbers(block, known, self.open):
+            full = f"{path}.{where}" if path else where
+            reason = self._refusal(where)
+            out.append(
+                Unpriced(
+                    full,
+                    value,
+                    f"the payload reports {value} at {where!r}: {reason}; it is refused rather than left "
+                    "out of the price (pass strict=False to price the rest and list it in Cost.unpriced)"
+                    if reason
+                    else f"the payload reports {value} at {where!r}, a quantity costcalc does not know how "
+                    "to bill; it is refused rather than left out of the price (pass strict=False to "
+                    "price the rest and list it in Cost.unpriced)",
+                )
             )
-            for where, value in unknown_numbers(block, known, self.open)
-        ]
+        return out
+
+    def _refusal(self, where: str) -> str | None:
+        pattern = _LIST_INDEX.sub("[]", where)
+        for prefix, reason in self.refused.items():
+            if pattern == prefix or pattern.startswith((f"{prefix}.", f"{prefix}[")):
+                return reason
+        return None
+
+
+_LIST_INDEX: Final = re.compile(r"\[\d+\]")
 
 
 def unknown_numbers(

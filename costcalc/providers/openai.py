@@ -48,7 +48,9 @@ __all__ = [
     "read",
     "read_batch_request",
     "read_batch_result",
+    "split_media",
     "tier_of",
+    "usage_block",
 ]
 
 PROVIDER: Final = "openai"
@@ -257,8 +259,12 @@ def detect(data: Mapping[str, Any]) -> str | None:
         return "openai.embeddings"
     if obj == "realtime.response" or data.get("type") == "response.done":
         return "openai.realtime"
+    if data.get("type") == "message":
+        # An Anthropic Message: the Anthropic SDK dumps output_tokens_details (null) in its usage.
+        return None
     usage = get(data.get("usage", data if "model" not in data else None))
     if is_map(usage):
+        usage = {k: v for k, v in usage.items() if v is not None}  # SDK dumps write absent keys as None
         if usage.get("type") in ("tokens", "duration") and ("text" in data or "seconds" in usage):
             return "openai.transcription"
         if "prompt_tokens" in usage:
@@ -304,7 +310,7 @@ def usage_block(data: Any, key: str = "usage") -> tuple[Mapping[str, Any], str]:
 def _tokens(shape: str, spec: UsageSpec, data: Any, creator: str | None = PROVIDER) -> Reading:
     block, path = usage_block(data)
     n = spec.counts(block, path)
-    usage, alternatives = _split_media(path or "usage", n)
+    usage, alternatives = split_media(path or "usage", n)
     body = data if is_map(data) else {}
     return Reading(
         usage=usage,
@@ -318,7 +324,7 @@ def _tokens(shape: str, spec: UsageSpec, data: Any, creator: str | None = PROVID
     )
 
 
-def _split_media(path: str, n: Mapping[str, int]) -> tuple[Usage, tuple[Usage, ...]]:
+def split_media(path: str, n: Mapping[str, int]) -> tuple[Usage, tuple[Usage, ...]]:
     """A Usage from OpenAI counts whose audio/image splits are totals over the whole prompt.
 
     When the prompt has cached tokens and media tokens but no cached breakdown, the data cannot
@@ -395,11 +401,14 @@ def tier_of(body: Mapping[str, Any]) -> str | None:
 
 
 def _chat(data: Any) -> Reading:
-    return _tokens("openai.chat", CHAT_USAGE, data)
+    # Chat Completions is the format every OpenAI-compatible host serves many makers' models in
+    # (Mistral, Groq, Together, Bedrock, OpenRouter...): the shape names no creator, and the model
+    # is priced by its name. The hosts' own extra fields are read by their modules.
+    return _tokens("openai.chat", CHAT_USAGE, data, creator=None)
 
 
 def _embeddings(data: Any) -> Reading:
-    return _tokens("openai.embeddings", EMBEDDINGS_USAGE, data)
+    return _tokens("openai.embeddings", EMBEDDINGS_USAGE, data, creator=None)
 
 
 def _realtime(data: Any) -> Reading:

@@ -19,7 +19,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from costcalc.catalog import Catalog, ModelInfo
-from costcalc.errors import ImageSizeUnknownError
+from costcalc.errors import ImageSizeUnknownError, InvalidInputError, InvalidRequestError
+from costcalc.tokens.checks import shown, type_name
 from costcalc.tokens.images import image_size_from_data_url, image_tokens_for_spec
 from costcalc.tokens.text import encoding_for
 from costcalc.tokens.tools import count_tools
@@ -55,13 +56,36 @@ def count_messages(
     An image of unknown size raises :class:`ImageSizeUnknownError` instead of being guessed.
     ``warn_approximate=False`` leaves out the :class:`ApproximateTokenCountWarning` for callers
     that report approximation themselves (``Estimate.tokens_exact``).
+
+    A request that cannot be counted as billed raises :class:`InvalidRequestError`, and a bad
+    plain argument :class:`InvalidInputError`; the error's ``field`` is the path of the bad value
+    (``messages[2].content[0].image_url``, ``tools[0].function.parameters``, ``image_sizes``).
     """
     enc, info = encoding_for(model, catalog, warn=warn_approximate)
+    if image_sizes is not None and not (isinstance(image_sizes, Mapping) or callable(image_sizes)):
+        raise InvalidInputError(
+            f"must be a dict {{url: (width, height)}} or a function of the URL, got {type_name(image_sizes)}",
+            field="image_sizes",
+        )
+    if instructions is not None and not isinstance(instructions, str):
+        raise InvalidRequestError(
+            f"must be a string (the Responses API's system instructions), got {type_name(instructions)}",
+            field="instructions",
+        )
     counter = _Counter(enc, info, image_sizes)
     if isinstance(messages, str):  # Responses API: input may be a plain string
         messages = [{"role": "user", "content": messages}]
-    elif isinstance(messages, Mapping) or not isinstance(messages, Sequence):
-        raise TypeError("messages must be a list of message dicts (or, for the Responses API, a string)")
+    elif isinstance(messages, Mapping | bytes | bytearray) or not isinstance(messages, Sequence):
+        raise InvalidRequestError(
+            "must be a list of message dicts (or, for the Responses API, a string), "
+            f"got {type_name(messages)}",
+            field="messages",
+        )
+    elif not messages:
+        raise InvalidRequestError(
+            "is empty, and the API rejects a request without messages; send at least one message",
+            field="messages",
+        )
     legacy = info.id == "gpt-3.5-turbo-0301"
     total = 0
     if instructions:
@@ -69,7 +93,7 @@ def count_messages(
     for i, message in enumerate(messages):
         total += counter.message(message, f"messages[{i}]", legacy=legacy)
     total += REPLY_PRIMING
-    if tools:
+    if tools is not None:
         total += count_tools(tools, enc)
     return total
 
@@ -87,15 +111,20 @@ class _Counter:
 
     def message(self, message: Any, where: str, *, legacy: bool) -> int:
         if not isinstance(message, Mapping):
-            raise TypeError(f"{where} must be a dict, got {type(message).__name__}")
+            raise InvalidRequestError(
+                "must be a message dict such as {'role': 'user', 'content': '...'}, "
+                f"got {type_name(message)}",
+                field=where,
+            )
         kind = message.get("type")
         if kind == "function_call":  # Responses API item
             return TOKENS_PER_MESSAGE + self._strings(message, where, ("name", "arguments"))
         if kind == "function_call_output":
             return TOKENS_PER_MESSAGE + self._strings(message, where, ("output",))
         if kind not in (None, "message"):
-            raise ValueError(
-                f"{where} is a {kind!r} item, which costcalc cannot count; remove it or count it yourself"
+            raise InvalidRequestError(
+                f"is a {shown(kind)} item, which costcalc cannot count; remove it or count it yourself",
+                field=f"{where}.type",
             )
         total = 4 if legacy else TOKENS_PER_MESSAGE
         for key, value in message.items():
@@ -110,9 +139,9 @@ class _Counter:
             elif isinstance(value, str):
                 total += self.text(value)
             else:
-                raise TypeError(
-                    f"{where}.{key} is a {type(value).__name__}; "
-                    "only strings, content and tool calls are counted"
+                raise InvalidRequestError(
+                    f"is a {type_name(value)}; only strings, content and tool calls are counted",
+                    field=f"{where}.{key}",
                 )
             if key == "name":
                 total += -1 if legacy else TOKENS_PER_NAME
@@ -120,32 +149,37 @@ class _Counter:
 
     def _strings(self, obj: Any, where: str, keys: tuple[str, ...]) -> int:
         if not isinstance(obj, Mapping):
-            raise TypeError(f"{where} must be a dict, got {type(obj).__name__}")
+            raise InvalidRequestError(f"must be a dict, got {type_name(obj)}", field=where)
         total = 0
         for key in keys:
             value = obj.get(key)
             if not isinstance(value, str):
-                raise ValueError(f"{where} needs a string {key!r}")
+                raise InvalidRequestError(
+                    f"needs a string {key!r}, got {type_name(value)}", field=f"{where}.{key}"
+                )
             total += self.text(value)
         return total
 
     def tool_calls(self, calls: Any, where: str) -> int:
-        if not isinstance(calls, Sequence):
-            raise TypeError(f"{where} must be a list")
-        return sum(
-            self._strings(
-                call.get("function") if isinstance(call, Mapping) else call,
-                f"{where}[{i}].function",
-                ("name", "arguments"),
-            )
-            for i, call in enumerate(calls)
-        )
+        if isinstance(calls, str | bytes | bytearray | Mapping) or not isinstance(calls, Sequence):
+            raise InvalidRequestError(f"must be a list of tool calls, got {type_name(calls)}", field=where)
+        total = 0
+        for i, call in enumerate(calls):
+            if not isinstance(call, Mapping):
+                raise InvalidRequestError(
+                    f"a tool call must be a dict with a 'function', got {type_name(call)}",
+                    field=f"{where}[{i}]",
+                )
+            total += self._strings(call.get("function"), f"{where}[{i}].function", ("name", "arguments"))
+        return total
 
     def content(self, content: Any, where: str) -> int:
         if isinstance(content, str):
             return self.text(content)
-        if not isinstance(content, Sequence):
-            raise TypeError(f"{where} must be a string or a list of parts, got {type(content).__name__}")
+        if isinstance(content, Mapping | bytes | bytearray) or not isinstance(content, Sequence):
+            raise InvalidRequestError(
+                f"must be a string or a list of parts, got {type_name(content)}", field=where
+            )
         total = 0
         for i, part in enumerate(content):
             total += self.part(part, f"{where}[{i}]")
@@ -155,44 +189,94 @@ class _Counter:
         if isinstance(part, str):
             return self.text(part)
         if not isinstance(part, Mapping):
-            raise TypeError(f"{where} must be a dict, got {type(part).__name__}")
+            raise InvalidRequestError(
+                "a content part must be a dict such as {'type': 'text', 'text': '...'}, "
+                f"got {type_name(part)}",
+                field=where,
+            )
         kind = part.get("type")
         if kind in ("text", "input_text", "output_text"):
             text = part.get("text")
             if not isinstance(text, str):
-                raise ValueError(f"{where} is a text part without a 'text' string")
+                raise InvalidRequestError(
+                    f"is a text part without a 'text' string (got {type_name(text)})", field=f"{where}.text"
+                )
             return self.text(text)
         if kind == "refusal":
-            return self.text(str(part.get("refusal", "")))
+            refusal = part.get("refusal")
+            if not isinstance(refusal, str):
+                raise InvalidRequestError(
+                    f"is a refusal part without a 'refusal' string (got {type_name(refusal)})",
+                    field=f"{where}.refusal",
+                )
+            return self.text(refusal)
         if kind == "image_url":  # Chat: {"type": "image_url", "image_url": {"url": ..., "detail": ...}}
             image = part.get("image_url")
             if isinstance(image, str):
                 return self.image(image, "auto", where)
             if not isinstance(image, Mapping) or not isinstance(image.get("url"), str):
-                raise ValueError(f"{where} is an image part without an image_url.url")
-            return self.image(image["url"], image.get("detail", "auto"), where)
+                raise InvalidRequestError(
+                    "is an image part without an image_url.url string", field=f"{where}.image_url"
+                )
+            detail = _detail(image.get("detail", "auto"), f"{where}.image_url.detail")
+            return self.image(image["url"], detail, where)
         if kind == "input_image":  # Responses: {"type": "input_image", "image_url": ..., "detail": ...}
             url = part.get("image_url") or part.get("file_id")
             if not isinstance(url, str):
-                raise ValueError(f"{where} is an input_image part without an image_url")
-            return self.image(url, part.get("detail", "auto"), where)
-        raise ValueError(
-            f"{where} is a {kind!r} part, which costcalc cannot count (text and image parts only)"
+                raise InvalidRequestError(
+                    "is an input_image part without an image_url (or file_id) string",
+                    field=f"{where}.image_url",
+                )
+            return self.image(url, _detail(part.get("detail", "auto"), f"{where}.detail"), where)
+        raise InvalidRequestError(
+            f"is a {shown(kind)} part, which costcalc cannot count (text and image parts only)",
+            field=f"{where}.type",
         )
 
     def image(self, url: str, detail: str, where: str) -> int:
         spec = self.info.image
         if spec is None:
-            raise ValueError(f"{where}: costcalc has no published image-token rule for {self.info.id!r}")
+            raise InvalidRequestError(
+                f"costcalc has no published image-token rule for {self.info.id!r}; "
+                "leave the image out or count it yourself",
+                field=where,
+            )
         if spec.method == "tile" and detail == "low":
             return image_tokens_for_spec(1, 1, spec, detail="low")  # the base cost; size does not matter
         size = image_size_from_data_url(url)
         if size is None and self.sizes is not None:
-            size = self.sizes(url) if callable(self.sizes) else self.sizes.get(url)
+            if callable(self.sizes):
+                size = _size(self.sizes(url), f"image_sizes({shown(url)})", where)
+            else:
+                size = _size(self.sizes.get(url), f"image_sizes[{shown(url)}]", where)
         if size is None:
-            shown = url if len(url) <= 80 else url[:77] + "..."
             raise ImageSizeUnknownError(
-                f"{where}: the size of image {shown!r} is unknown; pass image_sizes={{url: (width, height)}} "
+                f"{where}: the size of image {shown(url)} is unknown; "
+                "pass image_sizes={url: (width, height)} "
                 "(or detail='low' on a tile-method model, which does not depend on size)"
             )
         return image_tokens_for_spec(size[0], size[1], spec, detail=detail)
+
+
+def _detail(detail: Any, field: str) -> str:
+    if detail not in ("low", "high", "auto"):
+        raise InvalidRequestError(f"must be 'low', 'high' or 'auto', got {shown(detail)}", field=field)
+    return str(detail)
+
+
+def _size(size: Any, field: str, where: str) -> tuple[int, int] | None:
+    """An ``image_sizes`` entry: ``None`` (unknown) or (width, height) in whole pixels > 0."""
+    if size is None:
+        return None
+    if (
+        isinstance(size, str | bytes | bytearray | Mapping)
+        or not isinstance(size, Sequence)
+        or len(size) != 2
+        or not all(type(side) is int and side > 0 for side in size)
+    ):
+        raise InvalidInputError(
+            f"the size of the image at {where} must be (width, height) in whole pixels > 0, "
+            f"got {shown(size)}",
+            field=field,
+        )
+    return size[0], size[1]

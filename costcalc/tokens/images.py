@@ -6,8 +6,9 @@ Two methods, chosen per model by the catalog (``ModelInfo.image``):
   detail the image is scaled to fit within 2048 x 2048, then so that its shortest side is 768 px
   (never upscaled), and each 512-px tile costs ``tile`` tokens on top of ``base``.
 - **patch** (gpt-4.1-mini/nano, o4-mini, gpt-5-mini/nano): one token per 32 x 32 patch; above
-  1,536 patches the image is scaled down to fit 1,536, and the count is multiplied by the model's
-  multiplier (rounded up: the guide gives no rounding, and an estimate should not fall short).
+  1,536 patches the image is scaled down to fit 1,536 (each side keeping at least one patch), and
+  the count is multiplied by the model's multiplier (rounded up: the guide gives no rounding, and
+  an estimate should not fall short). All of it is computed exactly, in integers and fractions.
 
 ``detail="auto"`` lets the API choose; it is counted as ``"high"``, the most it can bill.
 """
@@ -21,7 +22,9 @@ import struct
 from fractions import Fraction
 from typing import Literal
 
-from costcalc.catalog import Catalog, ImageSpec, default_catalog
+from costcalc.catalog import Catalog, ImageSpec
+from costcalc.errors import InvalidInputError
+from costcalc.tokens.checks import model_info, shown, type_name
 
 __all__ = ["image_size_from_data_url", "image_tokens", "image_tokens_for_spec"]
 
@@ -37,12 +40,16 @@ _MAX_PATCHES = 1536
 def image_tokens(
     width: int, height: int, model: str, *, detail: Detail = "high", catalog: Catalog | None = None
 ) -> int:
-    """Input tokens billed for one ``width`` x ``height`` image sent to ``model``."""
-    info = (catalog or default_catalog()).get_model(model)
+    """Input tokens billed for one ``width`` x ``height`` image sent to ``model``.
+
+    Bad arguments raise :class:`InvalidInputError` naming the argument.
+    """
+    info = model_info(model, catalog)
     if info.image is None:
-        raise ValueError(
+        raise InvalidInputError(
             f"costcalc has no published image-token rule for {info.id!r}; image inputs to it "
-            "cannot be counted (the catalog's 'image' field says how a model bills images)"
+            "cannot be counted (the catalog's 'image' field says how a model bills images)",
+            field="model",
         )
     return image_tokens_for_spec(width, height, info.image, detail=detail)
 
@@ -51,15 +58,20 @@ def image_tokens_for_spec(width: int, height: int, spec: ImageSpec, *, detail: s
     """Input tokens for one image under ``spec`` (see the module docstring for the rules)."""
     for name, value in (("width", width), ("height", height)):
         if type(value) is not int or value <= 0:
-            raise ValueError(f"image {name} must be a positive whole number of pixels, got {value!r}")
+            raise InvalidInputError(
+                f"image {name} must be a positive whole number of pixels, got {shown(value)}", field=name
+            )
     if detail not in ("low", "high", "auto"):
-        raise ValueError(f"detail must be 'low', 'high' or 'auto', got {detail!r}")
+        raise InvalidInputError(f"must be 'low', 'high' or 'auto', got {shown(detail)}", field="detail")
+    if not isinstance(spec, ImageSpec):
+        raise InvalidInputError(f"must be a costcalc.ImageSpec, got {type_name(spec)}", field="spec")
     if spec.method == "tile" and spec.base is not None and spec.tile is not None:
         if detail == "low":
             return spec.base
         return spec.base + spec.tile * _tiles(width, height)
     if spec.method == "patch" and spec.multiplier is not None:
-        return math.ceil(_patches(width, height) * spec.multiplier)
+        # As a Fraction, exactly: Decimal arithmetic would round (or trap) in the caller's context.
+        return math.ceil(_patches(width, height) * Fraction(spec.multiplier))
     raise ValueError(f"incomplete image rule {spec!r}")  # pragma: no cover - ImageSpec validates this
 
 
@@ -75,17 +87,25 @@ def _tiles(width: int, height: int) -> int:
 
 
 def _patches(width: int, height: int) -> int:
-    patches = math.ceil(width / _PATCH) * math.ceil(height / _PATCH)
+    """Patches of the guide's rule, computed exactly in integers (never in floats or Decimals).
+
+    The guide: if ceil(w/32) x ceil(h/32) > 1536, r = sqrt(32*32*1536 / (w*h)), then
+    r *= min(floor(w*r/32) / (w*r/32), floor(h*r/32) / (h*r/32)), and the image costs
+    ceil(w*r/32) x ceil(h*r/32) patches, at most 1536. Since w*r/32 = sqrt(1536*w/h), and
+    floor(sqrt(x)) = isqrt(floor(x)), the floors are whole numbers ``cols`` and ``rows``, and the
+    second step makes r = min(32*cols/w, 32*rows/h): a rational, with no rounding anywhere.
+
+    A side that the first step scales below one patch (a 1 x 49153 image) has floor(...) = 0,
+    which would make r = 0 and the image free. A patch may extend past the image (its outside
+    pixels are black), so such a side still takes one patch: ``cols`` and ``rows`` are at least 1.
+    """
+    patches = -(-width // _PATCH) * -(-height // _PATCH)
     if patches <= _MAX_PATCHES:
         return patches
-    r = math.sqrt(_PATCH * _PATCH * _MAX_PATCHES / (width * height))
-    r *= min(
-        math.floor(width * r / _PATCH) / (width * r / _PATCH),
-        math.floor(height * r / _PATCH) / (height * r / _PATCH),
-    )
-    # The scaled sides land on whole patches up to float error; do not let 1056.0000000001 round up.
-    eps = 1e-9
-    scaled = math.ceil(width * r / _PATCH - eps) * math.ceil(height * r / _PATCH - eps)
+    cols = max(1, math.isqrt(_MAX_PATCHES * width // height))
+    rows = max(1, math.isqrt(_MAX_PATCHES * height // width))
+    r = min(Fraction(_PATCH * cols, width), Fraction(_PATCH * rows, height))
+    scaled = math.ceil(width * r / _PATCH) * math.ceil(height * r / _PATCH)
     return min(scaled, _MAX_PATCHES)
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from costcalc.catalog import Catalog, ModelInfo, default_catalog
-from costcalc.errors import ContextWindowExceededError
+from costcalc.catalog import Catalog, ModelInfo
+from costcalc.errors import ContextWindowExceededError, InvalidInputError
+from costcalc.pricing import MAX_TOKENS
+from costcalc.tokens.checks import model_info, shown
 
 __all__ = ["check_context_window"]
 
@@ -14,12 +16,15 @@ def check_context_window(
     """Raise :class:`ContextWindowExceededError` if ``prompt_tokens`` plus ``max_output_tokens``
     exceed the context window, or ``max_output_tokens`` the model's output limit.
 
-    Limits the catalog does not know are not checked.
+    Limits the catalog does not know are not checked. A count that is not a whole number from 0
+    to ``MAX_TOKENS`` (10**15) raises :class:`InvalidInputError` naming the argument.
     """
-    info = model if isinstance(model, ModelInfo) else (catalog or default_catalog()).get_model(model)
+    info = model if isinstance(model, ModelInfo) else model_info(model, catalog)
     for name, value in (("prompt_tokens", prompt_tokens), ("max_output_tokens", max_output_tokens)):
-        if type(value) is not int or value < 0:
-            raise ValueError(f"{name} must be a whole number >= 0, got {value!r}")
+        if type(value) is not int or not 0 <= value <= MAX_TOKENS:
+            raise InvalidInputError(
+                f"must be a whole number >= 0 (and at most 10**15), got {shown(value)}", field=name
+            )
     if info.max_output_tokens is not None and max_output_tokens > info.max_output_tokens:
         raise ContextWindowExceededError(
             f"{info.id}: max_output_tokens {max_output_tokens:,} exceeds the model's output limit "

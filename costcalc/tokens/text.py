@@ -11,8 +11,9 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
-from costcalc.catalog import Catalog, ModelInfo, default_catalog
-from costcalc.errors import ApproximateTokenCountWarning
+from costcalc.catalog import Catalog, ModelInfo
+from costcalc.errors import ApproximateTokenCountWarning, InvalidInputError
+from costcalc.tokens.checks import model_info, shown, type_name
 from costcalc.tokens.vocab import get_encoding
 
 if TYPE_CHECKING:
@@ -33,9 +34,9 @@ def encoding_for(
     For models whose provider publishes no tokenizer (Claude, Gemini) the encoding is
     ``o200k_base`` as an approximation, and an :class:`ApproximateTokenCountWarning` is issued.
     """
-    found = _by_name.get(model) if catalog is None else None
+    found = _by_name.get(model) if catalog is None and isinstance(model, str) else None
     if found is None:
-        info = (catalog or default_catalog()).get_model(model)
+        info = model_info(model, catalog)
         found = (get_encoding(info.encoding), info)
         if catalog is None and len(_by_name) < _CACHE_LIMIT:
             _by_name[model] = found
@@ -57,8 +58,8 @@ def count_tokens(text: str, model: str, *, catalog: Catalog | None = None) -> in
     API treats it), never raising.
     """
     if not isinstance(text, str):
-        raise TypeError(f"text must be a str, got {type(text).__name__}")
-    enc = _by_name.get(model) if catalog is None else None
+        raise InvalidInputError(f"must be a str, got {type_name(text)}", field="text")
+    enc = _by_name.get(model) if catalog is None and isinstance(model, str) else None
     if enc is not None and enc[1].tokenizer_exact:
         return len(enc[0].encode_ordinary(text))
     return len(encoding_for(model, catalog)[0].encode_ordinary(text))
@@ -81,9 +82,21 @@ def count_tokens_many(
     calls, and closed at exit or by :func:`close_process_pool`. Small batches are counted in the
     calling thread, where parallel work would cost more than it saves.
     """
+    if isinstance(texts, str | bytes | bytearray) or not isinstance(texts, Sequence):
+        # A str is a Sequence[str] of its characters: counting them would be silently wrong.
+        raise InvalidInputError(
+            f"must be a list of strings, got {type_name(texts)}; for one text, pass [text] or "
+            "use count_tokens(text, model)",
+            field="texts",
+        )
     for i, text in enumerate(texts):
         if not isinstance(text, str):
-            raise TypeError(f"texts[{i}] must be a str, got {type(text).__name__}")
+            raise InvalidInputError(f"must be a str, got {type_name(text)}", field=f"texts[{i}]")
+    for name, value in (("num_threads", num_threads), ("processes", processes)):
+        if value is not None and (type(value) is not int or value < 1):
+            raise InvalidInputError(
+                f"must be at least 1 (a whole number of workers, or None), got {shown(value)}", field=name
+            )
     enc = encoding_for(model, catalog)[0]
     encode = enc.encode_ordinary
     workers = (
@@ -91,10 +104,6 @@ def count_tokens_many(
         if processes is not None
         else (num_threads if num_threads is not None else (os.cpu_count() or 1))
     )
-    if workers < 1:
-        raise ValueError(
-            f"{'processes' if processes is not None else 'num_threads'} must be at least 1, got {workers}"
-        )
     if workers == 1 or len(texts) < 2 or sum(map(len, texts)) < _PARALLEL_MIN_CHARS:
         return [len(encode(t)) for t in texts]
     if processes is not None:

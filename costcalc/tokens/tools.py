@@ -14,6 +14,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
+from costcalc.errors import InvalidRequestError
+from costcalc.tokens.checks import shown, type_name
+
 if TYPE_CHECKING:
     import tiktoken
 
@@ -45,24 +48,112 @@ def tool_constants(encoding: str) -> ToolConstants:
     return _CONSTANTS[encoding]
 
 
-def _function_of(tool: Any, where: str) -> Mapping[str, Any]:
+def _function_of(tool: Any, where: str) -> tuple[Mapping[str, Any], str]:
+    """The function definition inside ``tool`` and its path (Chat: ``tools[i].function``)."""
     if not isinstance(tool, Mapping):
-        raise TypeError(f"{where} must be a dict, got {type(tool).__name__}")
+        raise InvalidRequestError(
+            f"a tool definition must be a dict such as {{'type': 'function', 'function': {{...}}}}, "
+            f"got {type_name(tool)}",
+            field=where,
+        )
     if "function" in tool:  # Chat Completions: {"type": "function", "function": {...}}
-        fn = tool["function"]
+        fn, where = tool["function"], f"{where}.function"
     elif tool.get("type", "function") == "function":  # Responses API and legacy `functions=`
         fn = tool
     else:
-        raise ValueError(
-            f"{where} is a {tool.get('type')!r} tool; only function tools have a published token rule"
+        raise InvalidRequestError(
+            f"is a {shown(tool.get('type'))} tool; only function tools have a published token rule "
+            "(leave it out of tools= and count it yourself)",
+            field=f"{where}.type",
         )
-    if not isinstance(fn, Mapping) or not isinstance(fn.get("name"), str):
-        raise ValueError(f"{where}: a function tool needs a 'name' string")
-    return fn
+    if not isinstance(fn, Mapping):
+        raise InvalidRequestError(f"a function definition must be a dict, got {type_name(fn)}", field=where)
+    if not isinstance(fn.get("name"), str):
+        raise InvalidRequestError("a function tool needs a 'name' string", field=f"{where}.name")
+    return fn, where
+
+
+def _description(schema: Mapping[str, Any], where: str) -> str:
+    """``schema``'s description (a string or absent), without the trailing "." the rule drops."""
+    desc = schema.get("description")
+    if desc is None:
+        return ""
+    if not isinstance(desc, str):
+        raise InvalidRequestError(f"must be a string, got {type_name(desc)}", field=f"{where}.description")
+    return desc.removesuffix(".")
+
+
+def _properties(fn: Mapping[str, Any], where: str) -> Mapping[Any, Any]:
+    """The ``parameters.properties`` of a function definition: a dict, or empty when absent."""
+    params = fn.get("parameters")
+    if params is None:
+        return {}
+    if not isinstance(params, Mapping):
+        raise InvalidRequestError(
+            f"must be a JSON Schema object (a dict with 'properties'), got {type_name(params)}",
+            field=f"{where}.parameters",
+        )
+    properties = params.get("properties")
+    if properties is None:
+        return {}
+    if not isinstance(properties, Mapping):
+        raise InvalidRequestError(
+            f"must be a dict of property name -> JSON Schema, got {type_name(properties)}",
+            field=f"{where}.parameters.properties",
+        )
+    return properties
+
+
+def _type_name(prop: Mapping[str, Any], where: str) -> str:
+    """A property's JSON Schema ``type``: a name, or a list of names joined with "|"."""
+    ptype = prop.get("type", "")
+    if isinstance(ptype, str):
+        return ptype
+    if isinstance(ptype, list | tuple):
+        for j, name in enumerate(ptype):
+            if not isinstance(name, str):
+                raise InvalidRequestError(
+                    f"a JSON Schema type name is a string such as 'string', got {type_name(name)}",
+                    field=f"{where}.type[{j}]",
+                )
+        return "|".join(ptype)
+    raise InvalidRequestError(
+        f"must be a JSON Schema type name such as 'string', or a list of them, got {type_name(ptype)}",
+        field=f"{where}.type",
+    )
+
+
+def _enum_items(prop: Mapping[str, Any], where: str) -> list[str]:
+    """A property's ``enum`` values as the text the rule counts; each must be a JSON scalar."""
+    values = prop["enum"]
+    if isinstance(values, str | bytes | bytearray | Mapping) or not isinstance(values, Sequence):
+        raise InvalidRequestError(f"must be a list of values, got {type_name(values)}", field=f"{where}.enum")
+    items = []
+    for j, item in enumerate(values):
+        if not (item is None or isinstance(item, str | int | float)):
+            raise InvalidRequestError(
+                f"an enum value must be a string, number, boolean or null, got {type_name(item)}",
+                field=f"{where}.enum[{j}]",
+            )
+        try:
+            items.append(str(item))
+        except ValueError:  # an int past sys.get_int_max_str_digits() has no decimal text
+            raise InvalidRequestError(
+                "is a number too large to write out; no API accepts it", field=f"{where}.enum[{j}]"
+            ) from None
+    return items
 
 
 def count_tools(tools: Sequence[Any], encoding: tiktoken.Encoding) -> int:
-    """Tokens that the function definitions ``tools`` add to a prompt."""
+    """Tokens that the function definitions ``tools`` add to a prompt.
+
+    A definition that is not the shape the rule counts raises :class:`InvalidRequestError` whose
+    ``field`` is the path of the bad value (``tools[0].function.parameters.properties.unit.enum``).
+    """
+    if isinstance(tools, str | bytes | bytearray | Mapping) or not isinstance(tools, Sequence):
+        raise InvalidRequestError(
+            f"must be a list of tool definitions, got {type_name(tools)}", field="tools"
+        )
     if not tools:
         return 0
     c = tool_constants(encoding.name)
@@ -72,23 +163,32 @@ def count_tools(tools: Sequence[Any], encoding: tiktoken.Encoding) -> int:
 
     total = 0
     for i, tool in enumerate(tools):
-        fn = _function_of(tool, f"tools[{i}]")
+        fn, where = _function_of(tool, f"tools[{i}]")
         total += c.func_init
-        desc = str(fn.get("description") or "").removesuffix(".")
-        total += n(f"{fn['name']}:{desc}")
-        params = fn.get("parameters") or {}
-        properties = params.get("properties") or {} if isinstance(params, Mapping) else {}
+        total += n(f"{fn['name']}:{_description(fn, where)}")
+        properties = _properties(fn, where)
         if properties:
             total += c.prop_init
             for key, prop in properties.items():
+                at = f"{where}.parameters.properties.{key}"
+                if not isinstance(key, str):
+                    raise InvalidRequestError(
+                        f"a property name must be a string, got {type_name(key)} {shown(key)}",
+                        field=f"{where}.parameters.properties",
+                    )
+                if isinstance(prop, bool):  # JSON Schema's true/false schemas: no type, enum or text
+                    prop = {}
+                elif not isinstance(prop, Mapping):
+                    raise InvalidRequestError(
+                        "a property's schema must be a dict such as {'type': 'string'}, "
+                        f"got {type_name(prop)}",
+                        field=at,
+                    )
                 total += c.prop_key
-                prop = prop if isinstance(prop, Mapping) else {}
-                ptype = prop.get("type", "")
-                ptype = "|".join(ptype) if isinstance(ptype, list) else str(ptype)
+                ptype = _type_name(prop, at)
                 if "enum" in prop:
                     total += c.enum_init
-                    for item in prop["enum"]:
-                        total += c.enum_item + n(str(item))
-                pdesc = str(prop.get("description") or "").removesuffix(".")
-                total += n(f"{key}:{ptype}:{pdesc}")
+                    for item in _enum_items(prop, at):
+                        total += c.enum_item + n(item)
+                total += n(f"{key}:{ptype}:{_description(prop, at)}")
     return total + c.func_end

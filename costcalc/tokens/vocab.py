@@ -22,7 +22,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from costcalc.errors import VocabularyError
+from costcalc.errors import InvalidInputError, VocabularyError
+from costcalc.tokens.checks import shown
 
 if TYPE_CHECKING:
     import tiktoken
@@ -39,11 +40,13 @@ _lock = threading.Lock()
 
 def get_encoding(name: str) -> tiktoken.Encoding:
     """The tiktoken ``Encoding`` called ``name``, loaded once (thread-safe), offline, verified."""
-    enc = _cache.get(name)
+    enc = _cache.get(name) if isinstance(name, str) else None
     if enc is not None:
         return enc
-    if name not in ENCODINGS:
-        raise ValueError(f"unknown encoding {name!r}; costcalc loads {', '.join(ENCODINGS)}")
+    if not isinstance(name, str) or name not in ENCODINGS:
+        raise InvalidInputError(
+            f"unknown encoding {shown(name)}; costcalc loads {', '.join(ENCODINGS)}", field="name"
+        )
     with _lock:
         enc = _cache.get(name)
         if enc is None:

@@ -38,3 +38,14 @@ try:
     cc.get_model("gpt-7")
 except cc.UnknownModelError as err:
     suggestions: tuple[str, ...] = err.suggestions
+payload = {
+    "object": "chat.completion",
+    "created": 1_793_750_400,
+    "model": "llama-3.3-70b-versatile",
+    "usage": {"prompt_tokens": 10, "completion_tokens": 2},
+}
+served: cc.Cost = cc.price_response(payload, provider="groq", shape="groq.chat", strict=False)
+reported: Decimal | None = served.reported_cost
+shape: str = cc.detect_shape(payload, provider="groq")
+read_as: str = cc.read_response(payload, provider="groq").shape
+counted: cc.Usage = cc.usage_from_response(payload, provider="groq")
