@@ -390,7 +390,10 @@ def _decimal(units: np.ndarray, valid: np.ndarray, scale: int) -> pa.Array:
     kind = pa.decimal128(38, scale)
     if units.dtype == object:  # past int64: exact, slower
         return pa.array(
-            [Decimal(int(u)).scaleb(-scale) if ok else None for u, ok in zip(units, valid, strict=True)],
+            [
+                EXACT.scaleb(Decimal(int(u)), -scale) if ok else None
+                for u, ok in zip(units, valid, strict=True)
+            ],
             type=kind,
         )
     words = np.empty(2 * n, dtype="<i8")
