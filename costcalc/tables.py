@@ -8,25 +8,29 @@ row to the scalar :func:`costcalc.price`. Rows that cannot be priced (an unknown
 the model lacks, inconsistent counts) get a ``cost_error`` message and null costs; the other
 rows are priced. Needs ``pip install "costcalc[tables]"`` (numpy and pyarrow; pandas or polars
 for those kinds of table).
+
+Tables priced in pieces (Dask partitions, Spark batches) must share one decimal type: pass
+``scale=cost_scale(catalog)`` so that every piece uses the scale the whole catalog needs, not
+the one the models present in that piece need.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
 from costcalc._money import EXACT
 from costcalc.catalog import Catalog, _as_date, default_catalog
-from costcalc.errors import UnknownModelError
+from costcalc.errors import InvalidInputError, UnknownModelError
 from costcalc.pricing import MAX_TOKENS, TIERS, Rates
 
 if TYPE_CHECKING:
     import numpy as np
     import pyarrow as pa
 
-__all__ = ["COST_COLUMNS", "DEFAULT_COLUMNS", "price_table"]
+__all__ = ["COST_COLUMNS", "DEFAULT_COLUMNS", "cost_scale", "price_table"]
 
 #: The columns ``price_table`` reads, by default name.
 DEFAULT_COLUMNS: Final = {
@@ -60,6 +64,7 @@ _TOKENS: Final = (
 )
 _EPOCH: Final = dt.date(1970, 1, 1)
 _INT64_SAFE: Final = 2**62
+_MAX_SCALE: Final = 38  # decimal128's precision
 
 
 def price_table(
@@ -70,6 +75,7 @@ def price_table(
     at: dt.date | dt.datetime | str | None = None,
     columns: Mapping[str, str] | None = None,
     catalog: Catalog | None = None,
+    scale: int | None = None,
 ) -> Any:
     """``table`` with exact cost columns added (see the module docstring).
 
@@ -77,6 +83,11 @@ def price_table(
     from the ``model``, ``tier`` and ``timestamp`` columns (tier defaults to ``"standard"``, the
     date to today). ``columns`` renames any of :data:`DEFAULT_COLUMNS`. Token columns other than
     ``input_tokens`` and ``output_tokens`` may be absent (zero).
+
+    ``scale`` fixes the decimal places of the cost columns (``decimal128(38, scale)``); by
+    default it is the fewest that hold the costs of the models in this table exactly (12 for the
+    built-in catalog). A scale too small for a model present is an
+    :class:`~costcalc.errors.InvalidInputError` (see :func:`cost_scale`).
     """
     import numpy as np
     import pyarrow as pa
@@ -115,7 +126,7 @@ def price_table(
     days = _days(arrow, names["at"], at, n, errors)
 
     # Per-row rates in integer units, filled group by group: (model, tier) x price period.
-    scale = _scale_for(cat, model_names)
+    scale = _checked_scale(scale, _scale_for(cat, model_names))
     rate_in, rate_cached, rate_write, rate_w1h, rate_out = (np.zeros(n, dtype=np.int64) for _ in range(5))
     long_in, long_cached, long_write, long_w1h, long_out = (np.zeros(n, dtype=np.int64) for _ in range(5))
     above = np.full(n, MAX_TOKENS, dtype=np.int64)
@@ -342,6 +353,40 @@ def _days(arrow: pa.Table, column: str, at: Any, n: int, errors: _Errors) -> np.
     if pa.types.is_integer(col.type):  # Unix seconds, as the APIs' "created"
         return pc.fill_null(col, 0).to_numpy().astype(np.int64) // 86_400  # type: ignore[no-any-return]
     raise TypeError(f"column {column!r} must hold timestamps, dates or Unix seconds, got {col.type}")
+
+
+def cost_scale(catalog: Catalog | None = None, models: Iterable[str] | None = None) -> int:
+    """Decimal places (of USD) that hold every cost of ``models`` exactly; by default of every
+    model in ``catalog`` (the built-in one if not given).
+
+    12 (pico-dollars) for the built-in catalog, whose rates have at most six decimal places per
+    1M tokens; more when a rate has more places (a discount of ``"0.3333"``, say). Pass it as
+    ``price_table(..., scale=...)`` to give tables priced in pieces one decimal type. An unknown
+    name in ``models`` raises :class:`~costcalc.errors.UnknownModelError`.
+
+    >>> cost_scale()
+    12
+    """
+    cat = catalog if catalog is not None else default_catalog()
+    if models is None:
+        names: list[str | None] = [m.id for m in cat.list_models()]
+    else:
+        names = [cat.get_model(name).id for name in models]
+    return _scale_for(cat, names)
+
+
+def _checked_scale(scale: object, needed: int) -> int:
+    if scale is None:
+        return needed
+    if isinstance(scale, bool) or not isinstance(scale, int) or not 0 <= scale <= _MAX_SCALE:
+        raise InvalidInputError(f"a whole number of decimal places from 0 to {_MAX_SCALE}", field="scale")
+    if scale < needed:
+        raise InvalidInputError(
+            f"{needed} decimal places are needed to hold these models' costs exactly, got {scale} "
+            "(see costcalc.tables.cost_scale)",
+            field="scale",
+        )
+    return scale
 
 
 def _scale_for(cat: Catalog, names: list[str | None]) -> int:

@@ -10,9 +10,11 @@ import decimal
 from decimal import Decimal
 
 import pyarrow as pa
+import pytest
 
 import costcalc as cc
-from costcalc.tables import price_table
+from costcalc.errors import InvalidInputError
+from costcalc.tables import cost_scale, price_table
 
 D = Decimal
 
@@ -26,3 +28,27 @@ def test_price_table_is_exact_whatever_the_decimal_context() -> None:
         got = price_table(table, model="o1-pro").column("cost_total").to_pylist()
     assert got == [expected]
     assert expected == D("749999999999.99565")
+
+
+def test_one_scale_for_a_whole_catalog() -> None:
+    odd = cc.default_catalog().with_discount("0.3333", models=["gpt-4o-mini"])  # 0.075 x 0.6667 = 0.0500025
+    assert cost_scale() == 12
+    assert cost_scale(odd) == 13
+    assert cost_scale(odd, ["gpt-4o"]) == 12
+    assert cost_scale(odd, ["openai/GPT-4o-mini-2024-07-18"]) == 13
+    with pytest.raises(cc.UnknownModelError):
+        cost_scale(odd, ["gpt-7"])
+
+    table = pa.table({"input_tokens": [1_000], "output_tokens": [10]})
+    usage = cc.Usage(input_tokens=1_000, output_tokens=10)
+    # gpt-4o alone needs 12 places, but a job that may also see gpt-4o-mini asks for 13.
+    out = price_table(table, model="gpt-4o", catalog=odd, scale=13)
+    assert {out.schema.field(c).type for c in ("cost_input", "cost_output", "cost_total")} == {
+        pa.decimal128(38, 13)
+    }
+    assert out.column("cost_total").to_pylist() == [odd.price(usage, "gpt-4o").total]
+    assert price_table(table, model="gpt-4o", catalog=odd).schema.field("cost_total").type.scale == 12
+    for bad in (12, -1, 39, True, 12.5):
+        with pytest.raises(InvalidInputError) as caught:
+            price_table(table, model="gpt-4o-mini", catalog=odd, scale=bad)  # type: ignore[arg-type]
+        assert caught.value.field == "scale"
