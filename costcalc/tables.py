@@ -65,6 +65,7 @@ _TOKENS: Final = (
 _EPOCH: Final = dt.date(1970, 1, 1)
 _INT64_SAFE: Final = 2**62
 _MAX_SCALE: Final = 38  # decimal128's precision
+_PER_SECOND: Final = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}
 
 
 def price_table(
@@ -344,10 +345,10 @@ def _days(arrow: pa.Table, column: str, at: Any, n: int, errors: _Errors) -> np.
     nulls = col.is_null().to_numpy(zero_copy_only=False)
     errors.mark(nulls, f"{column} is missing")
     if pa.types.is_timestamp(col.type):
-        if col.type.tz is not None:
-            col = col.cast(pa.timestamp(col.type.unit, tz="UTC"))
-        seconds = pc.fill_null(col.cast(pa.timestamp("s", tz=col.type.tz)).cast(pa.int64()), 0).to_numpy()
-        return seconds // 86_400  # type: ignore[no-any-return]
+        # The stored values count units since the epoch in UTC (naive ones: wall time taken as UTC);
+        # floor them to days in integers, so fractions of a second need no lossy cast.
+        per_day = 86_400 * _PER_SECOND[col.type.unit]
+        return pc.fill_null(col.cast(pa.int64()), 0).to_numpy() // per_day  # type: ignore[no-any-return]
     if pa.types.is_date(col.type):
         return pc.fill_null(col.cast(pa.date32()).cast(pa.int32()), 0).to_numpy().astype(np.int64)  # type: ignore[no-any-return]
     if pa.types.is_integer(col.type):  # Unix seconds, as the APIs' "created"

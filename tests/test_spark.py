@@ -6,6 +6,7 @@ whole job, exactness whatever the worker's decimal context); they need no JVM.
 
 from __future__ import annotations
 
+import datetime as dt
 import decimal
 from decimal import Decimal
 
@@ -28,6 +29,48 @@ def test_price_table_is_exact_whatever_the_decimal_context() -> None:
         got = price_table(table, model="o1-pro").column("cost_total").to_pylist()
     assert got == [expected]
     assert expected == D("749999999999.99565")
+
+
+def test_price_table_dates_timestamps_with_fractions_of_a_second() -> None:
+    # Spark hands timestamps over in microseconds, pandas in nanoseconds: days are floored in UTC.
+    # o3: 10 / 40 per 1M until 2025-06-09, 2 / 8 from 2025-06-10.
+    last = dt.datetime(2025, 6, 9, 23, 59, 59, 999_999, tzinfo=dt.UTC)
+    first = dt.datetime(2025, 6, 10, 0, 0, 0, 1, tzinfo=dt.UTC)
+    for unit in ("s", "ms", "us", "ns"):
+        for tz in ("UTC", "America/Los_Angeles", None):
+            stamps = pa.array([last, first], type=pa.timestamp("us", tz="UTC")).cast(
+                pa.timestamp(unit, tz="UTC"), safe=False
+            )
+            if tz != "UTC":
+                stamps = stamps.cast(pa.timestamp(unit, tz=tz))
+            table = pa.table(
+                {"input_tokens": [1_000, 1_000], "output_tokens": [1_000, 1_000], "timestamp": stamps}
+            )
+            got = price_table(table, model="o3").column("cost_total").to_pylist()
+            assert got == [D("0.05"), D("0.01")], (unit, tz)
+    # Floored, not truncated: one nanosecond before 1970 is 1969-12-31.
+    epoch = cc.Catalog.from_dict(
+        {
+            "provider": "acme",
+            "source": "https://acme.example/pricing",
+            "checked": "2026-01-01",
+            "models": [
+                {
+                    "id": "acme-1",
+                    "prices": [{"since": "1970-01-01", "standard": {"input": "1", "output": "2"}}],
+                }
+            ],
+        }
+    )
+    near = pa.table(
+        {
+            "input_tokens": [1, 1],
+            "output_tokens": [1, 1],
+            "timestamp": pa.array([-1, 0], type=pa.timestamp("ns")),
+        }
+    )
+    out = price_table(near, model="acme-1", catalog=epoch)
+    assert out.column("cost_error").to_pylist() == ["model 'acme-1' has no price before 1970-01-01", None]
 
 
 def test_one_scale_for_a_whole_catalog() -> None:
