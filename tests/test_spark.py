@@ -238,7 +238,11 @@ def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparkSession]:
             .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.shuffle.partitions", "2")
             .config("spark.driver.host", "127.0.0.1")
-            .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={log4j}")
+            # Quiet logs; a short-lived JVM starts faster with the quick JIT only and the serial GC.
+            .config(
+                "spark.driver.extraJavaOptions",
+                f"-Dlog4j2.configurationFile={log4j} -XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
+            )
             # Timestamps are dated in UTC whatever the session's zone: use one that differs.
             .config("spark.sql.session.timeZone", "America/Los_Angeles")
             # Several Arrow batches per partition, all of which must share one schema.
