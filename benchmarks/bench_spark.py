@@ -13,6 +13,10 @@ generator of bench_tables.py) are priced three ways, each summing its cost_total
 - Dask: costcalc.distributed.price_dask on a LocalCluster of 2 single-threaded worker processes,
   with the input persisted on the workers, summed by costcalc.distributed.total.
 
+Two reference rows show where Spark's time goes: price_table run batch by batch in one process
+(what each Spark worker computes), and a mapInArrow that returns its batches untouched (Spark
+moving the rows between the JVM and Python, and nothing else).
+
 Loading the data into each engine is outside the timings; pricing, moving batches between the
 JVM and Python (Spark) and summing are inside. Each side reports the median of ``--repeat``
 runs. The three totals must be identical to the last digit, and no row may have a cost_error.
@@ -29,7 +33,7 @@ import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from importlib.metadata import version
 from pathlib import Path
@@ -40,9 +44,10 @@ from _common import table
 from bench_tables import rows
 
 import costcalc
+from costcalc._money import EXACT
 from costcalc.distributed import price_dask, total
 from costcalc.spark import price_spark
-from costcalc.tables import price_table
+from costcalc.tables import cost_scale, price_table
 
 AT = "2026-11-01"
 
@@ -74,7 +79,22 @@ def single_process(data: pa.Table, repeat: int) -> Side:
     return timed(run, repeat)
 
 
-def on_spark(data: pa.Table, partitions: int, batch: int, repeat: int) -> tuple[Side, str]:
+def single_process_batches(data: pa.Table, batch: int, repeat: int) -> Side:
+    """What each Spark worker does, without Spark: price_table batch by batch, in one process."""
+    scale = cost_scale()
+
+    def run() -> tuple[Decimal, int]:
+        sums, errors = Decimal(0), 0
+        for piece in data.to_batches(max_chunksize=batch):
+            priced = price_table(pa.Table.from_batches([piece]), tier="standard", at=AT, scale=scale)
+            sums = EXACT.add(sums, total(priced))
+            errors += priced.num_rows - priced.column("cost_error").null_count
+        return sums, errors
+
+    return timed(run, repeat)
+
+
+def on_spark(data: pa.Table, partitions: int, batch: int, repeat: int) -> tuple[Side, Side, str]:
     from pyspark.sql import SparkSession
     from pyspark.sql.functions import count
     from pyspark.sql.functions import sum as spark_sum
@@ -107,7 +127,18 @@ def on_spark(data: pa.Table, partitions: int, batch: int, repeat: int) -> tuple[
             assert row is not None
             return row[0], row[1]
 
-        return timed(run, repeat), f"local[{spark.sparkContext.defaultParallelism}]"
+        def passthrough(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+            yield from batches
+
+        def transfer_only() -> tuple[Decimal, int]:
+            row = df.mapInArrow(passthrough, df.schema).agg(count("model")).first()
+            assert row is not None
+            assert row[0] == data.num_rows
+            return Decimal(0), 0
+
+        priced = timed(run, repeat)
+        moved = timed(transfer_only, repeat)
+        return priced, moved, f"local[{spark.sparkContext.defaultParallelism}]"
     finally:
         spark.stop()
 
@@ -161,13 +192,14 @@ def main() -> None:
     load_before = os.getloadavg()
     data = pa.Table.from_pandas(rows(args.rows), preserve_index=False)
     one = single_process(data, args.repeat)
-    spark, master = on_spark(data, args.partitions, args.batch, args.repeat)
+    batched = single_process_batches(data, args.batch, args.repeat)
+    spark, moved, master = on_spark(data, args.partitions, args.batch, args.repeat)
     dask = on_dask(data, args.partitions, args.repeat)
     load_after = os.getloadavg()
 
-    totals = {one.total, spark.total, dask.total}
+    totals = {one.total, batched.total, spark.total, dask.total}
     assert len(totals) == 1, f"totals differ: one process {one.total}, Spark {spark.total}, Dask {dask.total}"
-    assert one.errors == spark.errors == dask.errors == 0, "rows with a cost_error"
+    assert one.errors == batched.errors == spark.errors == dask.errors == 0, "rows with a cost_error"
 
     n = args.rows
     print(
@@ -184,6 +216,8 @@ def main() -> None:
         ("price_table, one process (pyarrow in), total()", one),
         (f"price_spark on {master}, cached DataFrame, Spark's decimal sum", spark),
         ("price_dask, LocalCluster of 2 single-threaded workers, total()", dask),
+        (f"for reference: price_table on {args.batch:,}-row batches, one process", batched),
+        (f"for reference: Spark mapInArrow returning its batches untouched, {master}", moved),
     ]
     print(
         table(
