@@ -67,7 +67,7 @@ def total(frame: Any, column: str = "cost_total") -> Decimal:
     ``frame`` is a Dask DataFrame (from :func:`price_dask`), a pandas or Polars DataFrame or a
     pyarrow Table. Each partition is summed where it lives, in Python integers of ``10**-scale``
     USD (never floats, never a decimal context, so the result cannot round and does not depend on
-    the caller's or a worker's context); the partition sums are added on the client. A column
+    the caller's or a worker's context); one last task adds the partition sums. A column
     that is not a decimal column is an :class:`~costcalc.errors.InvalidInputError` naming it.
 
     >>> import pandas as pd

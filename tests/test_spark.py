@@ -1,7 +1,8 @@
 """price_spark: every row of a Spark job equals the scalar price(), in one decimal type per job.
 
-The first tests check the pieces of price_table that price_spark builds on (one scale for a
-whole job, exactness whatever the worker's decimal context); they need no JVM.
+The first tests check the pieces that price_spark builds on, and need no JVM: price_table's
+exactness whatever the worker's decimal context, its dating of sub-second timestamps, one scale
+for a whole job, a catalog that travels to the workers, the pricer each executor runs.
 """
 
 from __future__ import annotations
