@@ -8,25 +8,29 @@ row to the scalar :func:`costcalc.price`. Rows that cannot be priced (an unknown
 the model lacks, inconsistent counts) get a ``cost_error`` message and null costs; the other
 rows are priced. Needs ``pip install "costcalc[tables]"`` (numpy and pyarrow; pandas or polars
 for those kinds of table).
+
+Tables priced in pieces (Dask partitions, Spark batches) must share one decimal type: pass
+``scale=cost_scale(catalog)`` so that every piece uses the scale the whole catalog needs, not
+the one the models present in that piece need.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
 from costcalc._money import EXACT
-from costcalc.catalog import Catalog, as_date, catalog_or_default
-from costcalc.errors import UnknownModelError
+from costcalc.catalog import Catalog, ResolvedModel, as_date, catalog_or_default
+from costcalc.errors import InvalidInputError, UnknownModelError
 from costcalc.pricing import MAX_TOKENS, TIERS, Rates
 
 if TYPE_CHECKING:
     import numpy as np
     import pyarrow as pa
 
-__all__ = ["COST_COLUMNS", "DEFAULT_COLUMNS", "price_table"]
+__all__ = ["COST_COLUMNS", "DEFAULT_COLUMNS", "TOKEN_COLUMNS", "cost_scale", "price_table"]
 
 #: The columns ``price_table`` reads, by default name.
 DEFAULT_COLUMNS: Final = {
@@ -50,7 +54,7 @@ COST_COLUMNS: Final = (
     "cost_model",
     "cost_error",
 )
-_TOKENS: Final = (
+TOKEN_COLUMNS: Final = (
     "input_tokens",
     "cached_input_tokens",
     "cache_write_tokens",
@@ -60,6 +64,8 @@ _TOKENS: Final = (
 )
 _EPOCH: Final = dt.date(1970, 1, 1)
 _INT64_SAFE: Final = 2**62
+_MAX_SCALE: Final = 38  # decimal128's precision
+_PER_SECOND: Final = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}
 
 
 def price_table(
@@ -70,6 +76,7 @@ def price_table(
     at: dt.date | dt.datetime | str | None = None,
     columns: Mapping[str, str] | None = None,
     catalog: Catalog | None = None,
+    scale: int | None = None,
 ) -> Any:
     """``table`` with exact cost columns added (see the module docstring).
 
@@ -77,6 +84,11 @@ def price_table(
     from the ``model``, ``tier`` and ``timestamp`` columns (tier defaults to ``"standard"``, the
     date to today). ``columns`` renames any of :data:`DEFAULT_COLUMNS`. Token columns other than
     ``input_tokens`` and ``output_tokens`` may be absent (zero).
+
+    ``scale`` fixes the decimal places of the cost columns (``decimal128(38, scale)``); by
+    default it is the fewest that hold the costs of the models in this table exactly (12 for the
+    built-in catalog). A scale too small for a model present is an
+    :class:`~costcalc.errors.InvalidInputError` (see :func:`cost_scale`).
     """
     import numpy as np
     import pyarrow as pa
@@ -91,7 +103,7 @@ def price_table(
     errors = _Errors(n)
 
     tokens = {}
-    for role in _TOKENS:
+    for role in TOKEN_COLUMNS:
         name = names[role]
         if name in arrow.column_names:
             tokens[role] = _token_column(arrow.column(name), name, errors)
@@ -99,7 +111,7 @@ def price_table(
             raise ValueError(f"the table has no {name!r} column (map another with columns={{{role!r}: ...}})")
         else:
             tokens[role] = np.zeros(n, dtype=np.int64)
-    inp, cached, write, w1h = (tokens[k] for k in _TOKENS[:4])
+    inp, cached, write, w1h = (tokens[k] for k in TOKEN_COLUMNS[:4])
     out, reasoning = tokens["output_tokens"], tokens["reasoning_tokens"]
     errors.mark((cached + write + w1h) > inp, "cached and cache-write tokens exceed input_tokens")
     errors.mark(reasoning > out, "reasoning_tokens exceed output_tokens")
@@ -115,11 +127,11 @@ def price_table(
     days = _days(arrow, names["at"], at, n, errors)
 
     # Per-row rates in integer units, filled group by group: (model, tier) x price period.
-    scale = _scale_for(cat, model_names)
+    scale = _checked_scale(scale, _scale_for(_known(cat, model_names)))
     rate_in, rate_cached, rate_write, rate_w1h, rate_out = (np.zeros(n, dtype=np.int64) for _ in range(5))
     long_in, long_cached, long_write, long_w1h, long_out = (np.zeros(n, dtype=np.int64) for _ in range(5))
     above = np.full(n, MAX_TOKENS, dtype=np.int64)
-    # Per row, the token kinds its model has no rate for (bit i: _TOKENS[i] of the rate tuple).
+    # Per row, the token kinds its model has no rate for (bit i: TOKEN_COLUMNS[i] of the rate tuple).
     missing = np.zeros(n, dtype=np.int8)
     model_ids = np.full(n, None, dtype=object)
     for m_code, m_name in enumerate(model_names):
@@ -348,10 +360,10 @@ def _days(arrow: pa.Table, column: str, at: Any, n: int, errors: _Errors) -> np.
     nulls = col.is_null().to_numpy(zero_copy_only=False)
     errors.mark(nulls, f"{column} is missing")
     if pa.types.is_timestamp(col.type):
-        if col.type.tz is not None:
-            col = col.cast(pa.timestamp(col.type.unit, tz="UTC"))
-        seconds = pc.fill_null(col.cast(pa.timestamp("s", tz=col.type.tz)).cast(pa.int64()), 0).to_numpy()
-        return seconds // 86_400  # type: ignore[no-any-return]
+        # The stored values count units since the epoch in UTC (naive ones: wall time taken as UTC);
+        # floor them to days in integers, so fractions of a second need no lossy cast.
+        per_day = 86_400 * _PER_SECOND[col.type.unit]
+        return pc.fill_null(col.cast(pa.int64()), 0).to_numpy() // per_day  # type: ignore[no-any-return]
     if pa.types.is_date(col.type):
         return pc.fill_null(col.cast(pa.date32()).cast(pa.int32()), 0).to_numpy().astype(np.int64)  # type: ignore[no-any-return]
     if pa.types.is_integer(col.type):  # Unix seconds, as the APIs' "created"
@@ -359,23 +371,69 @@ def _days(arrow: pa.Table, column: str, at: Any, n: int, errors: _Errors) -> np.
     raise TypeError(f"column {column!r} must hold timestamps, dates or Unix seconds, got {col.type}")
 
 
-def _scale_for(cat: Catalog, names: list[str | None]) -> int:
-    """Decimal places (of USD) that hold every cost exactly: 12 unless a rate needs more."""
-    places = 6
+def cost_scale(catalog: Catalog | None = None, models: Iterable[str] | None = None) -> int:
+    """Decimal places (of USD) that hold every cost of ``models`` exactly; by default of every
+    model in ``catalog`` (the built-in one if not given).
+
+    12 (pico-dollars) for the built-in catalog, whose rates have at most six decimal places per
+    1M tokens; more when a rate has more places (a discount of ``"0.3333"``, say). Pass it as
+    ``price_table(..., scale=...)`` to give tables priced in pieces one decimal type. An unknown
+    name in ``models`` raises :class:`~costcalc.errors.UnknownModelError`.
+
+    >>> cost_scale()
+    12
+    """
+    cat = catalog_or_default(catalog)
+    if models is None:
+        return _scale_for(cat.resolve(m.id, m.provider) for m in cat.list_models())
+    return _scale_for(cat.resolve(name) for name in models)
+
+
+def _checked_scale(scale: object, needed: int) -> int:
+    if scale is None:
+        return needed
+    if isinstance(scale, bool) or not isinstance(scale, int) or not 0 <= scale <= _MAX_SCALE:
+        raise InvalidInputError(f"a whole number of decimal places from 0 to {_MAX_SCALE}", field="scale")
+    if scale < needed:
+        raise InvalidInputError(
+            f"{needed} decimal places are needed to hold these models' costs exactly, got {scale} "
+            "(see costcalc.tables.cost_scale)",
+            field="scale",
+        )
+    return scale
+
+
+def _known(cat: Catalog, names: Iterable[str | None]) -> list[ResolvedModel]:
+    """The models ``names`` resolve to; names that do not resolve are left to the row errors."""
+    found = []
     for name in names:
         if name is None:
             continue
         try:
-            fast = cat.resolve(name)
-        except UnknownModelError:
+            found.append(cat.resolve(name))
+        except LookupError:  # unknown or ambiguous: those rows get a cost_error
             continue
+    return found
+
+
+def _scale_for(models: Iterable[ResolvedModel]) -> int:
+    """Decimal places (of USD) that hold every cost exactly: 12 unless a token rate needs more."""
+    places = 6
+    for fast in models:
         for _since, tiers in fast.periods:
             for _threshold, base, _pt, long, _lpt in tiers.values():
                 for rates in (base, long):
-                    for value in rates.values():
-                        exponent = value.normalize().as_tuple().exponent
+                    for field in _TOKEN_RATES:
+                        value = getattr(rates, field)
+                        if value is None:
+                            continue
+                        exponent = EXACT.normalize(value).as_tuple().exponent
                         places = max(places, -exponent if isinstance(exponent, int) else 0)
     return places + 6
+
+
+#: The token rates a table prices (cache writes of every retention; the rest are not columns yet).
+_TOKEN_RATES: Final = ("input", "cached_input", "cache_write", "cache_write_1h", "output")
 
 
 def _units(rates: Rates, scale: int) -> tuple[int | None, int | None, int | None, int | None, int | None]:

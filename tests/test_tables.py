@@ -121,20 +121,126 @@ def test_dask_on_a_local_cluster() -> None:
     distributed = pytest.importorskip("distributed")
     import dask.dataframe as dd
 
-    from costcalc.distributed import price_dask
+    from costcalc.distributed import price_dask, total
+    from costcalc.tables import cost_scale
 
     df = pd.DataFrame(
         {"model": ["gpt-4o", "o4-mini"] * 50, "input_tokens": list(range(100)), "output_tokens": [10] * 100}
     )
+    # A catalog of our own must reach the worker processes (a Catalog itself does not pickle).
+    odd = cc.default_catalog().with_discount("0.3333", models=["o4-mini"])
     with (
         distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
         ) as cluster,
         distributed.Client(cluster),
     ):
-        out = price_dask(dd.from_pandas(df, npartitions=4), tier="batch").compute()
+        ddf = dd.from_pandas(df, npartitions=4)
+        out = price_dask(ddf, tier="batch").compute()
+        discounted = price_dask(ddf, tier="batch", catalog=odd)
+        on_workers = total(discounted)  # summed on the workers
+        discounted_rows = discounted.compute()
     local = cc.price_table(df, tier="batch")
     assert list(out["cost_total"]) == list(local["cost_total"])
+    usages = [cc.Usage(input_tokens=i, output_tokens=10) for i in range(100)]
+    expected = [odd.price(u, m, tier="batch").total for u, m in zip(usages, df["model"], strict=True)]
+    assert list(discounted_rows["cost_total"]) == expected
+    assert on_workers == sum(expected)
+    assert on_workers.as_tuple().exponent == -cost_scale(odd) == -14  # 4.4 x 0.6667 per 1M
+
+
+def test_dask_one_decimal_type_and_exact_totals() -> None:
+    import dask.dataframe as dd
+
+    from costcalc.distributed import price_dask, total
+    from costcalc.errors import InvalidInputError
+
+    rng = np.random.default_rng(11)
+    n = 600
+    names = np.array(["gpt-4o", "gpt-4o-mini", "claude-sonnet-4-5", "gemini-2.5-pro", "gpt-7", "o3"])
+    inp = rng.integers(0, 400_000, n)
+    df = pd.DataFrame(
+        {
+            # the first partition holds no gpt-4o-mini, the only model that needs 13 places
+            "model": np.where(np.arange(n) < 150, "gpt-4o", names[rng.integers(0, len(names), n)]),
+            "input_tokens": inp,
+            "cached_input_tokens": np.where(rng.random(n) < 0.1, inp + 1, inp // 3),  # some bad rows
+            "output_tokens": rng.integers(0, 40_000, n),
+            "tier": np.array(["standard", "batch", "flex", "priority"])[rng.integers(0, 4, n)],
+            "timestamp": pd.to_datetime(
+                rng.integers(
+                    int(dt.datetime(2025, 3, 1, tzinfo=dt.UTC).timestamp()),
+                    int(dt.datetime(2027, 1, 1, tzinfo=dt.UTC).timestamp()),
+                    n,
+                ),
+                unit="s",
+                utc=True,
+            ),
+        }
+    )
+    odd = cc.default_catalog().with_discount("0.3333", models=["gpt-4o-mini"])
+    ddf = price_dask(dd.from_pandas(df, npartitions=4), catalog=odd)
+    kind = pd.ArrowDtype(pa.decimal128(38, 13))
+    assert ddf.dtypes["cost_total"] == kind
+    parts = [ddf.get_partition(i).compute(scheduler="sync") for i in range(ddf.npartitions)]
+    assert all(p.dtypes[c] == kind for p in parts for c in ("cost_input", "cost_output", "cost_total"))
+
+    expected_total = D(0)
+    rows = list(df.itertuples(index=False))
+    for row, got in zip(rows, pd.concat(parts)["cost_total"], strict=True):
+        try:
+            usage = cc.Usage(
+                input_tokens=int(row.input_tokens),
+                cached_input_tokens=int(row.cached_input_tokens),
+                output_tokens=int(row.output_tokens),
+            )
+            cost = odd.price(usage, row.model, tier=row.tier, at=row.timestamp.to_pydatetime()).total
+        except (LookupError, ValueError):
+            assert got is pd.NA
+            continue
+        assert got == cost
+        expected_total += cost
+    assert 0 < sum(p["cost_error"].notna().sum() for p in parts) < n
+
+    import decimal
+
+    # Summed exactly, whatever the caller's decimal context (the sync scheduler runs in this thread).
+    with decimal.localcontext(decimal.Context(prec=3, rounding=decimal.ROUND_DOWN)):
+        assert total(ddf).compare_total(D(0)) != 0
+        narrow = total(ddf, "cost_total")
+    assert narrow == expected_total
+    assert total(ddf) == narrow
+    assert total(pd.concat(parts)) == narrow
+    assert total(pa.Table.from_pandas(pd.concat(parts))) == narrow
+
+    with pytest.raises(InvalidInputError) as caught:
+        total(ddf, "input_tokens")
+    assert caught.value.field == "input_tokens"
+    with pytest.raises(InvalidInputError) as caught:
+        total(ddf, "cost_totl")
+    assert caught.value.field == "cost_totl"
+
+
+def test_exact_total_of_any_decimal_column() -> None:
+    from costcalc.distributed import total
+
+    big = 2**100 + 12345  # unscaled values far past 64 bits, both signs
+    values = [D(big).scaleb(-12), D(-big + 7).scaleb(-12), D("-0.000000000001"), None, D("1.5")]
+    exact = D(big).scaleb(-12) + D(-big + 7).scaleb(-12) + D("-0.000000000001") + D("1.5")
+    column = pa.array(values, type=pa.decimal128(38, 12))
+    assert total(pa.table({"c": column}), "c") == exact
+    # a null slot whose value buffer holds garbage, and a slice that starts mid-buffer
+    words = np.array([5, 0, 7, 0, 9, 0], dtype="<i8")
+    validity = pa.array([True, False, True]).buffers()[1]
+    garbage = pa.Array.from_buffers(pa.decimal128(38, 2), 3, [validity, pa.py_buffer(words)], null_count=1)
+    assert total(pa.table({"c": garbage}), "c") == D("0.14")
+    assert total(pa.table({"c": garbage.slice(1)}), "c") == D("0.09")
+    chunked = pa.chunked_array([column.slice(0, 2), column.slice(2)])
+    assert total(pa.table({"c": chunked}), "c") == exact
+    wide = pa.array([D("1.25"), None, D("-3")], type=pa.decimal256(60, 2))
+    assert total(pa.table({"c": wide}), "c") == D("-1.75")
+    assert total(pl.DataFrame({"c": pl.Series(column)}), "c") == exact
+    assert total(pa.table({"c": pa.array([], type=pa.decimal128(38, 12))}), "c") == D("0E-12")
 
 
 def test_constants_columns_and_dates() -> None:
