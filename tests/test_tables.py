@@ -127,7 +127,7 @@ def test_dask_on_a_local_cluster() -> None:
     df = pd.DataFrame(
         {"model": ["gpt-4o", "o4-mini"] * 50, "input_tokens": list(range(100)), "output_tokens": [10] * 100}
     )
-    # A catalog of our own must reach the worker processes (a Catalog itself does not pickle).
+    # A catalog of our own must reach the worker processes (pickled once, rebuilt once per worker).
     odd = cc.default_catalog().with_discount("0.3333", models=["o4-mini"])
     with (
         distributed.LocalCluster(
