@@ -5,11 +5,15 @@ Each module (``openai``, ``anthropic``, ``gemini``; later providers go beside th
 - ``SHAPES``: the payload shapes it reads, and ``detect(data) -> shape | None``;
 - ``read(data, shape) -> Reading``: a response payload as Usage, model, tier, time, parts and
   whatever it could not price;
-- ``read_batch_result(line) -> BatchResult`` and ``read_batch_request(line) -> BatchRequest``: its
-  batch file formats;
+- ``batch_kind(line) -> "request" | "result" | None``, ``read_batch_result(line) -> BatchResult``
+  and ``read_batch_request(line) -> BatchRequest``: its batch file formats (``BATCH_FORMAT``
+  names them, ``BATCH_ID`` is the field that identifies a request);
+- ``count_request(endpoint, body, info, catalog) -> RequestCount``: a request body's prompt as
+  billed (exactly where the provider publishes its tokenizer, else the approximation's base);
 
 and the shared pieces live in :mod:`costcalc.providers.base`. This module is the small
-provider-neutral interface the rest of costcalc calls: :func:`detect` and :func:`read`.
+provider-neutral interface the rest of costcalc calls: :func:`detect`, :func:`read` and
+:func:`batch_format`.
 """
 
 from __future__ import annotations
@@ -22,13 +26,25 @@ from costcalc.errors import UsageParseError
 from costcalc.providers import anthropic, gemini, openai
 from costcalc.providers.base import Reading, is_map, kind, plain
 
-__all__ = ["MODULES", "SHAPES", "detect", "module_for", "read"]
+__all__ = ["BY_PROVIDER", "MODULES", "SHAPES", "batch_format", "detect", "module_for", "read"]
 
 #: The provider modules, in the order their shapes are listed.
 MODULES: Final[tuple[ModuleType, ...]] = (openai, anthropic, gemini)
 #: Every payload shape costcalc reads.
 SHAPES: Final[tuple[str, ...]] = tuple(shape for module in MODULES for shape in module.SHAPES)
 _BY_SHAPE: Final[dict[str, ModuleType]] = {shape: module for module in MODULES for shape in module.SHAPES}
+#: The provider modules by the name of the provider whose models they describe (a model's creator).
+BY_PROVIDER: Final[dict[str, ModuleType]] = {module.PROVIDER: module for module in MODULES}
+
+
+def batch_format(data: Mapping[str, Any]) -> tuple[ModuleType, str] | None:
+    """The provider module whose batch file ``data`` is a line of, and the kind of line
+    (``"request"`` or ``"result"``); None when it is no provider's batch line."""
+    for module in MODULES:  # the formats are disjoint: at most one module claims a line
+        kind_ = module.batch_kind(data)
+        if kind_ is not None:
+            return module, kind_
+    return None
 
 
 def detect(data: Any) -> str:
