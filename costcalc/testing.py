@@ -54,13 +54,18 @@ def usages(
 
 
 def model_names(
-    catalog: Catalog | None = None, *, provider: str | None = None, spelled: bool = False
+    catalog: Catalog | None = None,
+    *,
+    provider: str | None = None,
+    spelled: bool = False,
+    kind: str | None = None,
 ) -> st.SearchStrategy[str]:
     """Ids of the catalog's models; with ``spelled=True`` also the other ways the APIs accept them:
     their aliases (dated snapshots, ``-latest``), their provider's prefix (``openai/``), any case.
-    Every name drawn resolves to one model of the catalog."""
+    Every name drawn resolves to one model of the catalog. ``kind="chat"`` draws chat models only:
+    embedding and moderation models bill input only, so a usage with output raises for them."""
     cat = catalog if catalog is not None else default_catalog()
-    models = cat.list_models(provider)
+    models = cat.list_models(provider, kind=kind)
     if not spelled:
         return st.sampled_from([m.id for m in models if _names_itself(cat, m.id, m)])
     names = [

@@ -44,15 +44,18 @@ def test_rates_are_sane(model: cc.ModelInfo) -> None:
     for _period, _tier, tp in _tier_prices(model):
         for rates in filter(None, (tp.rates, tp.long)):
             assert rates.cached_input <= rates.input
-            assert (
-                rates.input <= rates.output
-                or model.provider == "google"
-                or model.id.startswith("text-embedding")
-            )
+            if rates.output is None:  # embedding and moderation models bill input only
+                assert model.kind in ("embedding", "moderation")
+            else:
+                assert (
+                    rates.input <= rates.output
+                    or model.provider == "google"
+                    or model.id.startswith("text-embedding")
+                )
             assert rates.cache_write >= rates.input
             # Published rates have at most 6 decimal places per 1M tokens: whole pico-dollars per token.
             for value in (rates.input, rates.cached_input, rates.cache_write, rates.output):
-                assert value.as_tuple().exponent >= -6  # type: ignore[operator]
+                assert value is None or value.as_tuple().exponent >= -6  # type: ignore[operator]
         if tp.long is not None:
             assert tp.above is not None
             assert tp.long.input > tp.rates.input
@@ -65,7 +68,8 @@ def test_tiers_are_ordered_by_price(model: cc.ModelInfo) -> None:
         std = period.standard.rates
         for cheap in filter(None, (period.batch, period.flex)):
             assert cheap.rates.input <= std.input
-            assert cheap.rates.output <= std.output
+            assert (cheap.rates.output is None) == (std.output is None)  # input-only models
+            assert cheap.rates.output is None or cheap.rates.output <= std.output  # type: ignore[operator]
         for dear in filter(None, (period.priority, period.fast)):
             assert dear.rates.input >= std.input
             assert dear.rates.output >= std.output
