@@ -461,32 +461,54 @@ def _not_json(raw: str | bytes, exc: ValueError) -> str:
     return f"invalid JSON: {exc}"
 
 
-class _Format:
-    """The batch format of a file: decided by its first batch line, then held to."""
+class _File:
+    """One batch file as it is read: its format (decided by its first batch line, then held to),
+    the ids seen so far (for duplicates), and the id of the line being read (for its error)."""
 
-    __slots__ = ("line", "module", "want")
+    __slots__ = ("current", "first", "ids", "module", "want")
 
     def __init__(self, want: Literal["request", "result"]) -> None:
         self.want = want
         self.module: ModuleType | None = None
-        self.line = 0
+        self.first = 0
+        self.ids: dict[str, int] = {}
+        self.current: str | None = None
 
-    def of(self, number: int, data: Mapping[str, Any]) -> ModuleType:
+    def read(self, number: int, data: Mapping[str, Any]) -> tuple[ModuleType, Any]:
+        """The provider module of line ``number`` and the line as it reads it (a BatchRequest or
+        a BatchResult); ``current`` names the line as soon as its id is known."""
+        self.current = None
+        module = self.format_of(number, data)
+        stated = data.get(module.BATCH_ID)
+        self.current = stated if isinstance(stated, str) and stated else None
+        line = module.read_batch_request(data) if self.want == "request" else module.read_batch_result(data)
+        cid = line.custom_id
+        if cid is None:
+            if module.BATCH_ID in data:
+                raise _LineError(f"{module.BATCH_ID} must be a non-empty string, got {kind(stated)}")
+            cid = f"#{number}"  # a Gemini inline line without a key: known by its position
+        self.current = cid
+        first = self.ids.setdefault(cid, number)
+        if first != number:
+            raise _LineError(f"duplicate {module.BATCH_ID} {cid!r} (first on line {first})")
+        return module, line
+
+    def format_of(self, number: int, data: Mapping[str, Any]) -> ModuleType:
         found = providers.batch_format(data)
         module = self.module
         if module is None:
             if found is None:
                 raise _LineError(f"not a batch line of any provider ({_FORMATS})")
-            module, kind = found
-            if kind != self.want:
-                raise BatchFileError([], _wrong_kind(module, kind, number))
-            self.module, self.line = module, number
+            module, kind_ = found
+            if kind_ != self.want:
+                raise BatchFileError([], _wrong_kind(module, kind_, number))
+            self.module, self.first = module, number
             return module
         if found != (module, self.want):
             fields = module.BATCH_FIELDS[self.want]
             raise _LineError(
                 f"not {_a(module.BATCH_FORMAT)} {self.want} line ({fields}), the format of this file "
-                f"(from line {self.line})"
+                f"(from line {self.first})"
             )
         return module
 
@@ -528,39 +550,8 @@ def _reason(exc: Exception) -> str:
     return f"{type(exc).__name__}: {text}"
 
 
-def _request_id(module: ModuleType, data: Mapping[str, Any], found: str | None, number: int) -> str:
-    """The id of a line: its own, or its position for a Gemini inline line that has none."""
-    if found is not None:
-        return found
-    field = module.BATCH_ID
-    if field in data:
-        raise _LineError(f"{field} must be a non-empty string, got {kind(data.get(field))}")
-    return f"#{number}"
-
-
-def _stated_id(module: ModuleType, data: Mapping[str, Any]) -> str | None:
-    """The id a line states, if it is a string (to name the line in its error)."""
-    value = data.get(module.BATCH_ID)
-    return value if isinstance(value, str) and value else None
-
-
 class _NoModelError(Exception):
     """Lines that name no model and no ``model=``: the call's error, not each line's."""
-
-
-class _Ids:
-    """The ids seen so far in a file, for duplicates."""
-
-    __slots__ = ("field", "seen")
-
-    def __init__(self, field: str) -> None:
-        self.field = field
-        self.seen: dict[str, int] = {}
-
-    def add(self, cid: str, number: int) -> None:
-        first = self.seen.setdefault(cid, number)
-        if first != number:
-            raise _LineError(f"duplicate {self.field} {cid!r} (first on line {first})")
 
 
 # -- estimating an input file --------------------------------------------------------------------------
@@ -598,18 +589,11 @@ def estimate_batch(
     per_model: dict[str, _Totals] = {}
     rows: list[RequestEstimate] = []
     errors: list[LineError] = []
-    fmt = _Format("request")
-    ids: _Ids | None = None
+    batch = _File("request")
     exact = True
     for number, data in _records(source, progress, "estimating", errors):
-        custom_id = None
         try:
-            module = fmt.of(number, data)
-            ids = ids or _Ids(module.BATCH_ID)
-            custom_id = _stated_id(module, data)
-            request = module.read_batch_request(data)
-            custom_id = _request_id(module, data, request.custom_id, number)
-            ids.add(custom_id, number)
+            module, request = batch.read(number, data)
             name = request.model or model
             if name is None:
                 raise _NoModelError(module.BATCH_FORMAT)
@@ -634,8 +618,9 @@ def estimate_batch(
                 f"{exc} lines name no model (the batch job does): pass model=", field="model"
             ) from None
         except Exception as exc:  # every error of a line is that line's, never the file's
-            errors.append(LineError(line=number, custom_id=custom_id, reason=_reason(exc)))
+            errors.append(LineError(line=number, custom_id=batch.current, reason=_reason(exc)))
             continue
+        custom_id = batch.current or ""
         low, expected, high = (cost.total for cost in found.costs)
         ceiling = None if found.ceiling is None else found.ceiling.total
         exact = exact and found.exact
@@ -660,7 +645,7 @@ def estimate_batch(
                     tokens_exact=found.exact,
                 )
             )
-    fmt.check_found(errors)
+    batch.check_found(errors)
     errors.sort(key=lambda e: e.line)
     result = BatchEstimate(
         tier=tier,
@@ -674,7 +659,7 @@ def estimate_batch(
         rows=rows,
         errors=errors,
         tokens_exact=exact,
-        file_format=fmt.name(),
+        file_format=batch.name(),
     )
     if raise_on_error:
         result.raise_for_errors()
@@ -757,23 +742,16 @@ def price_batch_output(
     rows: list[RequestActual] = []
     failed: list[LineError] = []
     errors: list[LineError] = []
-    fmt = _Format("result")
-    ids: _Ids | None = None
+    batch = _File("result")
     for number, data in _records(source, progress, "pricing", errors):
-        custom_id = None
         try:
-            module = fmt.of(number, data)
-            ids = ids or _Ids(module.BATCH_ID)
-            custom_id = _stated_id(module, data)
-            result = module.read_batch_result(data)
-            custom_id = _request_id(module, data, result.custom_id, number)
-            ids.add(custom_id, number)
+            _, result = batch.read(number, data)
             reading = result.reading
             if result.failure is not None or reading is None:
                 failure = result.failure or BatchFailure("failed", "no response")
                 failed.append(
                     LineError(
-                        line=number, custom_id=custom_id, reason=_failure(failure), status=failure.status
+                        line=number, custom_id=batch.current, reason=_failure(failure), status=failure.status
                     )
                 )
                 continue
@@ -781,8 +759,9 @@ def price_batch_output(
         except BatchFileError:
             raise
         except Exception as exc:  # every error of a line is that line's, never the file's
-            errors.append(LineError(line=number, custom_id=custom_id, reason=_reason(exc)))
+            errors.append(LineError(line=number, custom_id=batch.current, reason=_reason(exc)))
             continue
+        custom_id = batch.current or ""
         usage = reading.usage
         model_id = cost.model or ""
         for sums in (totals, per_model.setdefault(model_id, _Totals())):
@@ -800,7 +779,7 @@ def price_batch_output(
                     cost=cost.total,
                 )
             )
-    fmt.check_found(errors)
+    batch.check_found(errors)
     errors.sort(key=lambda e: e.line)
     result_ = BatchCost(
         tier="batch",
@@ -812,7 +791,7 @@ def price_batch_output(
         rows=rows,
         failed=failed,
         errors=errors,
-        file_format=fmt.name(),
+        file_format=batch.name(),
     )
     if raise_on_error:
         result_.raise_for_errors()

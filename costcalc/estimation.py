@@ -365,7 +365,7 @@ def priced_range(
     no cap).
     """
     prompts = (Prompt(prompt),) * 3 if isinstance(prompt, int) else prompt
-    reasoning = band.reasoning_tokens(visible)
+    reasoning = (0, 0, 0) if band is NO_REASONING else band.reasoning_tokens(visible)
     done: dict[tuple[int, int, Prompt], tuple[int, int, Cost]] = {}
     ends = []
     for end, (r, p) in enumerate(zip(reasoning, prompts, strict=True)):

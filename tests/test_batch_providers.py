@@ -734,3 +734,201 @@ def test_price_batch_output_keeps_no_rows_when_asked() -> None:
     assert lean.rows == []
     assert lean.total == CLAUDE_TOTAL
     assert [f.custom_id for f in lean.failed] == ["e1", "x1", "c1"]
+
+
+# -- request bodies, field by field ----------------------------------------------------------------
+
+
+def n(text: str) -> int:
+    return cc.count_tokens(text, "gpt-4o")
+
+
+def claude_count(params: dict[str, Any], model: str = "claude-sonnet-4-5") -> Any:
+    from costcalc.providers import anthropic
+
+    return anthropic.count_request("/v1/messages", params, cc.get_model(model), None)
+
+
+def test_claude_request_bodies_are_counted_block_by_block() -> None:
+    schema = {"type": "object", "properties": {"order_id": {"type": "string"}}, "required": ["order_id"]}
+    params = {
+        "model": "claude-sonnet-4-5",
+        "max_tokens": 500,
+        "cache_control": {"type": "ephemeral"},  # automatic caching: the whole prompt is cacheable
+        "tools": [
+            {"name": "lookup_order", "description": "Look up an order by its id.", "input_schema": schema}
+        ],
+        "messages": [
+            {"role": "user", "content": "Where is A-1?"},
+            {
+                "role": "assistant",
+                "content": [
+                    {"type": "thinking", "thinking": "Look it up.", "signature": "x"},
+                    {"type": "tool_use", "id": "t1", "name": "lookup_order", "input": {"order_id": "A-1"}},
+                ],
+            },
+            {
+                "role": "user",
+                "content": [{"type": "tool_result", "tool_use_id": "t1", "content": "Shipped."}],
+            },
+        ],
+        "thinking": {"type": "adaptive"},
+    }
+    count = claude_count(params)
+    texts = (
+        n("lookup_order")
+        + n("Look up an order by its id.")
+        + n(json.dumps(schema, separators=(",", ":")))
+        + 3
+        + n("Where is A-1?")
+        + 3
+        + n("Look it up.")
+        + n("lookup_order")
+        + n('{"order_id":"A-1"}')
+        + 3
+        + n("Shipped.")
+        + 3
+    )
+    assert count.fixed_tokens == 346  # Anthropic's tool-use system prompt for Claude 4 models
+    assert count.input_tokens == texts + 346
+    assert count.cache_5m_tokens == texts  # automatic caching, 5 minutes
+    assert (count.effort, count.output_cap, count.exact) == ("medium", 500, False)  # adaptive: medium
+    assert claude_count({**params, "tools": params["tools"]}, "claude-3-opus").fixed_tokens == 530
+    efforts = {
+        "none": {"type": "disabled"},
+        "high": {"type": "enabled", "budget_tokens": 20_000},
+        "medium": {"type": "enabled", "budget_tokens": 16_384},
+    }
+    for effort, thinking in efforts.items():
+        assert claude_count({**params, "thinking": thinking}).effort == effort
+    assert claude_count({**params, "thinking": None, "output_config": {"effort": "max"}}).effort == "high"
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"max_tokens": 0}, "params.max_tokens"),
+        ({"messages": []}, "params.messages"),
+        ({"messages": [{"role": "robot", "content": "hi"}]}, "params.messages[0].role"),
+        ({"messages": [{"role": "user"}]}, "params.messages[0].content"),
+        (
+            {
+                "messages": [
+                    {"role": "user", "content": [{"type": "image", "source": {"type": "url", "url": "x"}}]}
+                ]
+            },
+            "params.messages[0].content[0]",
+        ),
+        ({"tools": [{"type": "web_search_20250305", "name": "web_search"}]}, "params.tools[0].type"),
+        ({"tools": [{"name": "f", "input_schema": [1]}]}, "params.tools[0].input_schema"),
+        ({"thinking": {"type": "enabled", "budget_tokens": -1}}, "params.thinking.budget_tokens"),
+        ({"thinking": {"type": "sometimes"}}, "params.thinking.type"),
+        ({"output_config": {"effort": "huge"}}, "params.output_config.effort"),
+        (
+            {"system": [{"type": "text", "text": "x", "cache_control": {"type": "ephemeral", "ttl": "2h"}}]},
+            "params.system[0].cache_control.ttl",
+        ),
+    ],
+)
+def test_claude_request_errors_name_the_field(change: dict[str, Any], field: str) -> None:
+    params = {
+        "model": "claude-sonnet-4-5",
+        "max_tokens": 100,
+        "messages": [{"role": "user", "content": "hi"}],
+    }
+    with pytest.raises(cc.InvalidRequestError) as info:
+        claude_count({**params, **change})
+    assert info.value.field == field
+
+
+def test_a_surcharge_the_catalog_lacks_is_that_lines_error() -> None:
+    line = {
+        "custom_id": "us",
+        "params": {
+            "model": "claude-sonnet-4-5",
+            "max_tokens": 100,
+            "inference_geo": "us",
+            "messages": [{"role": "user", "content": "hi"}],
+        },
+    }
+    est = cc.estimate_batch([line], output_tokens=10)
+    assert "inference_geo_us" in est.errors[0].reason  # never priced without the US-only multiplier
+
+
+def gemini_count(request: dict[str, Any]) -> Any:
+    from costcalc.providers import gemini
+
+    return gemini.count_request("generateContent", request, cc.get_model("gemini-2.5-flash"), None)
+
+
+def test_gemini_request_bodies_in_both_spellings() -> None:
+    declarations = [{"name": "lookup_order", "parameters": {"type": "object"}}]
+    rest = {
+        "systemInstruction": {"parts": [{"text": "Be brief."}]},
+        "contents": [
+            {"role": "user", "parts": [{"text": "Where is A-1?"}]},
+            {"role": "model", "parts": [{"functionCall": {"name": "lookup_order", "args": {"id": "A-1"}}}]},
+        ],
+        "tools": [{"functionDeclarations": declarations}],
+        "generationConfig": {
+            "maxOutputTokens": 300,
+            "candidateCount": 2,
+            "thinkingConfig": {"thinkingLevel": "LOW"},
+        },
+    }
+    sdk = {
+        "contents": rest["contents"],
+        "config": {
+            "system_instruction": "Be brief.",
+            "tools": [{"function_declarations": declarations}],
+            "max_output_tokens": 300,
+            "candidate_count": 2,
+            "thinking_config": {"thinking_level": "LOW"},
+        },
+    }
+    expected = (
+        n("Be brief.")
+        + n("Where is A-1?")
+        + n('{"name":"lookup_order","args":{"id":"A-1"}}')
+        + n(json.dumps(declarations, separators=(",", ":")))
+    )
+    for request in (rest, sdk):
+        count = gemini_count(request)
+        assert (count.input_tokens, count.output_cap, count.choices, count.effort) == (
+            expected,
+            300,
+            2,
+            "low",
+        )
+    budgets = {0: "none", -1: None, 1_000: "low", 5_000: "medium", 30_000: "high"}
+    for budget, effort in budgets.items():
+        config = {"thinkingConfig": {"thinkingBudget": budget}}
+        assert gemini_count({"contents": "hi", "generationConfig": config}).effort == effort
+
+
+@pytest.mark.parametrize(
+    ("request_", "field"),
+    [
+        ({"contents": []}, "contents"),
+        (
+            {"contents": [{"parts": [{"inlineData": {"mimeType": "image/png", "data": ""}}]}]},
+            "contents[0].parts[0].inlineData",
+        ),
+        ({"contents": "hi", "tools": [{"googleSearch": {}}]}, "tools[0].googleSearch"),
+        ({"contents": "hi", "cachedContent": "cachedContents/1"}, "cachedContent"),
+        ({"contents": "hi", "generationConfig": {"maxOutputTokens": -1}}, "generationConfig.maxOutputTokens"),
+        ({"contents": "hi", "generationConfig": {"candidateCount": 9}}, "generationConfig.candidateCount"),
+        (
+            {"contents": "hi", "generationConfig": {"maxOutputTokens": 5, "max_output_tokens": 5}},
+            "generationConfig.maxOutputTokens",
+        ),
+        (
+            {"contents": "hi", "generationConfig": {"thinkingConfig": {"thinkingBudget": -5}}},
+            "generationConfig.thinkingConfig.thinkingBudget",
+        ),
+    ],
+)
+def test_gemini_request_errors_name_the_field(request_: dict[str, Any], field: str) -> None:
+    with pytest.raises(cc.InvalidRequestError) as info:
+        gemini_count(request_)
+    assert info.value.field == field
