@@ -370,14 +370,12 @@ def _lines(source: Source) -> Iterator[tuple[int, Any]]:
     if isinstance(source, str | os.PathLike):
         with open(source, "rb") as handle:
             yield from enumerate(handle, start=1)
-    elif isinstance(source, io.TextIOWrapper):
+    elif isinstance(source, io.TextIOWrapper) and _lenient(source):
         # Undecodable bytes become lone surrogates, which the JSON parser refuses line by line.
-        errors = source.errors
-        source.reconfigure(errors="surrogateescape")
         try:
             yield from enumerate(source, start=1)
         finally:
-            source.reconfigure(errors=errors)
+            source.reconfigure(errors="strict")
     else:
         iterator = iter(source)
         number = 0
@@ -391,6 +389,18 @@ def _lines(source: Source) -> Iterator[tuple[int, Any]]:
                 yield number, _Undecodable(exc)
                 return
             yield number, raw
+
+
+def _lenient(handle: io.TextIOWrapper) -> bool:
+    """Switch a strict text handle to decode bad bytes as lone surrogates (each undecodable line
+    becomes that line's error); False when it cannot be (it was read from already)."""
+    if handle.errors != "strict":
+        return False
+    try:
+        handle.reconfigure(errors="surrogateescape")
+    except io.UnsupportedOperation:  # a decode error then ends the file: it is reported as such
+        return False
+    return True
 
 
 def _size_of(source: Source) -> int | None:

@@ -683,6 +683,14 @@ def test_a_line_that_is_not_utf8_is_that_lines_error() -> None:
         assert "not valid UTF-8" in est.errors[0].reason
         if isinstance(source, io.TextIOWrapper):
             assert source.errors == "strict"  # the caller's handle is left as it was
+    # A handle read from already cannot be switched to lenient decoding: the decode error ends the
+    # file, reported on its line, and the lines read before it are kept.
+    long = b"".join(json.dumps(GOOD | {"custom_id": f"c{i}"}).encode() + b"\n" for i in range(200))
+    handle = io.TextIOWrapper(io.BytesIO(long + raw), encoding="utf-8")
+    handle.readline()
+    partial = cc.estimate_batch(handle, output_tokens=10)
+    assert partial.requests > 100
+    assert "the lines after it could not be read" in partial.errors[-1].reason
     out = io.TextIOWrapper(
         io.BytesIO(b'{"custom_id": "a", "response": null, "error": "\xfe"}\n'), encoding="utf-8"
     )
