@@ -192,6 +192,10 @@ def estimate(
         catalog=cat,
         warn_approximate=False,
     )
+    if cached_input_tokens > input_tokens:
+        raise ValueError(
+            f"cached_input_tokens ({cached_input_tokens}) exceed the prompt's {input_tokens} tokens"
+        )
     count = RequestCount(
         model=info.id,
         input_tokens=input_tokens,
@@ -391,6 +395,7 @@ def priced_range(
 
 def _usage(prompt: Prompt, cache: int, cached: int, output: int, reasoning: int) -> Usage:
     cacheable = prompt.cache_5m + prompt.cache_1h
+    cached = min(cached, prompt.tokens)  # a band's low end can count fewer tokens than were cached
     if cache < 0 and cacheable:
         return Usage(
             input_tokens=prompt.tokens,

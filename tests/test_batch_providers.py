@@ -940,3 +940,17 @@ def test_gemini_request_errors_name_the_field(request_: dict[str, Any], field: s
     with pytest.raises(cc.InvalidRequestError) as info:
         gemini_count(request_)
     assert info.value.field == field
+
+
+def test_cached_tokens_never_exceed_a_band_end() -> None:
+    prompt = "hello there my friend " * 10
+    base = cc.count_messages(prompt, "gemini-2.5-flash", warn_approximate=False)
+    est = cc.estimate(prompt, "gemini-2.5-flash", output_tokens=10, cached_input_tokens=base)
+    assert est.input_tokens_range is not None
+    low = est.input_tokens_range.low
+    assert low < base  # the Gemini band's low end (0.90) counts fewer tokens than the base
+    usage = est.cost.low.usage
+    assert usage is not None
+    assert usage.cached_input_tokens == low  # all of the low end's prompt cached, not more
+    with pytest.raises(ValueError, match="cached_input_tokens"):
+        cc.estimate(prompt, "gemini-2.5-flash", output_tokens=10, cached_input_tokens=base + 1)
