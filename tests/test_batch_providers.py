@@ -954,3 +954,25 @@ def test_cached_tokens_never_exceed_a_band_end() -> None:
     assert usage.cached_input_tokens == low  # all of the low end's prompt cached, not more
     with pytest.raises(ValueError, match="cached_input_tokens"):
         cc.estimate(prompt, "gemini-2.5-flash", output_tokens=10, cached_input_tokens=base + 1)
+
+
+def test_an_unknown_billable_number_is_that_lines_error_never_dropped() -> None:
+    # Every batch shape goes through its provider's usage spec: a number it neither prices nor
+    # knows to be free is refused (UnpricedUsageError), so the line is reported, not priced low.
+    claude = {
+        "custom_id": "n",
+        "result": {
+            "type": "succeeded",
+            "message": message("claude-sonnet-4-5", input_tokens=10, output_tokens=5, audio_input_tokens=7),
+        },
+    }
+    bare = gemini_response("gemini-2.5-flash", promptTokenCount=10, surpriseTokenCount=3)
+    keyed = {"key": "k", "response": bare}
+    for lines, field in (
+        ([claude], "audio_input_tokens"),
+        ([keyed], "surpriseTokenCount"),
+        ([bare], "surpriseTokenCount"),
+    ):
+        cost = cc.price_batch_output(lines)
+        assert cost.rows == []
+        assert field in cost.errors[0].reason

@@ -776,6 +776,9 @@ def count_request(endpoint: str, body: Mapping[str, Any], info: Any, catalog: An
     effort: Any = None
     input_only = False
     choices = 1
+    # The name as sent: a dated snapshot can count differently (gpt-3.5-turbo-0301's message rule).
+    stated = body.get("model")
+    name: str = stated if isinstance(stated, str) and stated else info.id
     if endpoint == "/v1/chat/completions":
         messages = body.get("messages")
         if not isinstance(messages, list) or not messages:
@@ -783,7 +786,7 @@ def count_request(endpoint: str, body: Mapping[str, Any], info: Any, catalog: An
                 f"must be a non-empty list of messages, got {kind(messages)}", field="body.messages"
             )
         tools = body.get("tools") or body.get("functions")
-        tokens = count_messages(messages, info.id, tools=tools, catalog=catalog, warn_approximate=False)
+        tokens = count_messages(messages, name, tools=tools, catalog=catalog, warn_approximate=False)
         cap = _cap(body, ("max_completion_tokens", "max_tokens"))
         effort = body.get("reasoning_effort")
         choices = _choices(body)
@@ -794,7 +797,7 @@ def count_request(endpoint: str, body: Mapping[str, Any], info: Any, catalog: An
             raise InvalidRequestError("must not be empty", field="body.input")
         tokens = count_messages(
             body["input"],
-            info.id,
+            name,
             tools=body.get("tools"),
             instructions=body.get("instructions"),
             catalog=catalog,
