@@ -832,6 +832,7 @@ def test_claude_request_bodies_are_counted_block_by_block() -> None:
         ({"thinking": {"type": "enabled", "budget_tokens": -1}}, "params.thinking.budget_tokens"),
         ({"thinking": {"type": "sometimes"}}, "params.thinking.type"),
         ({"output_config": {"effort": "huge"}}, "params.output_config.effort"),
+        ({"inference_geo": 1}, "params.inference_geo"),
         (
             {"system": [{"type": "text", "text": "x", "cache_control": {"type": "ephemeral", "ttl": "2h"}}]},
             "params.system[0].cache_control.ttl",

@@ -377,8 +377,15 @@ def count_request(endpoint: str, body: Mapping[str, Any], info: Any, catalog: An
         fixed_tokens=fixed,
         cache_5m_tokens=counter.cached_5m,
         cache_1h_tokens=counter.cached_1h,
-        surcharges=_surcharges(body, "params"),
+        surcharges=_request_surcharges(body),
     )
+
+
+def _request_surcharges(body: Mapping[str, Any]) -> tuple[str, ...]:
+    try:
+        return _surcharges(body, "params")
+    except UsageParseError as exc:  # the same rule as for responses, reported as a request's error
+        raise InvalidRequestError(str(exc).removeprefix(f"{exc.path}: "), field=exc.path) from None
 
 
 def _effort(body: Mapping[str, Any]) -> str:
