@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from decimal import Decimal
 
+    from costcalc.approximation import TokenProfile, calibrate_tokens
     from costcalc.batch import (
         BatchCost,
         BatchEstimate,
@@ -103,6 +104,8 @@ _LAZY: dict[str, str] = {
     "read_response": "costcalc.responses",
     "UNITS": "costcalc.units",
     "Band": "costcalc.estimation",
+    "TokenProfile": "costcalc.approximation",
+    "calibrate_tokens": "costcalc.approximation",
     "BatchCost": "costcalc.batch",
     "BatchEstimate": "costcalc.batch",
     "BatchFileError": "costcalc.batch",
@@ -174,6 +177,7 @@ __all__ = [
     "Reconciliation",
     "Tier",
     "TierPrice",
+    "TokenProfile",
     "UnknownModelError",
     "Unpriced",
     "UnpricedUsageError",
@@ -183,6 +187,7 @@ __all__ = [
     "VocabularyError",
     "__version__",
     "calibrate",
+    "calibrate_tokens",
     "check_context_window",
     "count_messages",
     "count_tokens",

@@ -1,4 +1,8 @@
-"""Notebook and terminal display: HTML tables, a progress bar, a cost plot. Imported lazily."""
+"""Notebook and terminal display: HTML tables, a progress bar, a cost plot. Imported lazily.
+
+Generic on purpose: the models build their own rows (``Estimate.rows``, ``BatchEstimate.summary``)
+and call :func:`table`; nothing here knows the models it shows.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,9 @@ import sys
 from collections.abc import Sequence
 from decimal import Decimal
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from costcalc._money import tidy
-
-if TYPE_CHECKING:
-    from costcalc.batch import BatchCost, BatchEstimate, Reconciliation
-    from costcalc.estimation import Estimate
 
 
 def usd(value: Decimal | None) -> str:
@@ -23,6 +23,7 @@ def usd(value: Decimal | None) -> str:
 
 
 def table(rows: Sequence[Sequence[Any]], header: Sequence[str] | None = None, caption: str = "") -> str:
+    """An HTML table of ``rows`` (escaped), with an optional header and caption."""
     esc = html.escape
     parts = ['<table class="costcalc">']
     if caption:
@@ -34,110 +35,6 @@ def table(rows: Sequence[Sequence[Any]], header: Sequence[str] | None = None, ca
         parts.append("<tr>" + "".join(f"<td>{esc(str(c))}</td>" for c in row) + "</tr>")
     parts.append("</tbody></table>")
     return "".join(parts)
-
-
-def estimate_rows(est: Estimate) -> list[list[Any]]:
-    """The low / expected / high rows of an estimate, for HTML and the terminal alike."""
-    return [
-        [
-            "reasoning tokens",
-            est.reasoning_tokens.low,
-            est.reasoning_tokens.expected,
-            est.reasoning_tokens.high,
-        ],
-        ["billed output tokens", est.output_tokens.low, est.output_tokens.expected, est.output_tokens.high],
-        ["cost", usd(est.cost.low.total), usd(est.cost.expected.total), usd(est.cost.high.total)],
-    ]
-
-
-def estimate_html(est: Estimate) -> str:
-    rows = estimate_rows(est)
-    note = "" if est.tokens_exact else ", approximate token count"
-    effort = f", effort {est.effort}" if est.effort else ""
-    ceiling = usd(est.ceiling.total if est.ceiling else None)
-    caption = (
-        f"{est.model} ({est.tier}{effort}{note}): {est.input_tokens:,} prompt tokens, "
-        f"{est.visible_output_tokens:,} visible output tokens; ceiling {ceiling}"
-    )
-    return table(rows, ["", "low", "expected", "high"], caption)
-
-
-def _per_model_rows(per_model: dict[str, Any], actual: bool) -> list[list[Any]]:
-    if actual:
-        return [
-            [t.model, f"{t.requests:,}", f"{t.input_tokens:,}", f"{t.output_tokens:,}", usd(t.expected)]
-            for t in per_model.values()
-        ]
-    return [
-        [
-            t.model,
-            f"{t.requests:,}",
-            f"{t.input_tokens:,}",
-            usd(t.low),
-            usd(t.expected),
-            usd(t.high),
-            usd(t.ceiling),
-        ]
-        for t in per_model.values()
-    ]
-
-
-def batch_estimate_html(est: BatchEstimate) -> str:
-    rows = _per_model_rows(est.per_model, actual=False)
-    rows.append(
-        [
-            "total",
-            f"{est.requests:,}",
-            f"{est.input_tokens:,}",
-            usd(est.low),
-            usd(est.expected),
-            usd(est.high),
-            usd(est.ceiling),
-        ]
-    )
-    caption = f"Batch estimate ({est.tier}): {est.requests:,} requests, {len(est.errors)} bad lines"
-    out = table(rows, ["model", "requests", "input tokens", "low", "expected", "high", "ceiling"], caption)
-    if est.errors:
-        out += table(
-            [[e.line, e.custom_id or "", e.reason] for e in est.errors[:50]],
-            ["line", "custom_id", "reason"],
-            "bad lines" + (" (first 50)" if len(est.errors) > 50 else ""),
-        )
-    return out
-
-
-def batch_cost_html(cost: BatchCost) -> str:
-    rows = _per_model_rows(cost.per_model, actual=True)
-    rows.append(
-        ["total", f"{cost.requests:,}", f"{cost.input_tokens:,}", f"{cost.output_tokens:,}", usd(cost.total)]
-    )
-    caption = (
-        f"Batch actual cost: {cost.requests:,} requests priced, {len(cost.failed)} failed, "
-        f"{len(cost.errors)} bad lines"
-    )
-    out = table(rows, ["model", "requests", "input tokens", "output tokens", "cost"], caption)
-    if cost.failed:
-        out += table(
-            [[e.line, e.custom_id or "", e.reason] for e in cost.failed[:50]],
-            ["line", "custom_id", "reason"],
-            "failed requests (not billed)",
-        )
-    return out
-
-
-def reconciliation_html(rec: Reconciliation) -> str:
-    rows: list[list[Any]] = [
-        [
-            "estimated (low / expected / high)",
-            f"{usd(rec.estimated_low)} / {usd(rec.estimated_expected)} / {usd(rec.estimated_high)}",
-        ],
-        ["actual", usd(rec.actual)],
-        ["requests below / within / above the range", f"{rec.below} / {rec.within} / {rec.above}"],
-        ["above the ceiling", len(rec.above_ceiling)],
-        ["estimated but not in the output", len(rec.not_in_output)],
-        ["in the output but not estimated", len(rec.not_in_estimate)],
-    ]
-    return table(rows, caption="Estimate against actual, by custom_id")
 
 
 # -- progress ---------------------------------------------------------------------------------------

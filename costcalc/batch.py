@@ -1,8 +1,25 @@
-"""Whole Batch API jobs: estimate an input file before submitting it, price its output after.
+"""Whole batch jobs of every provider: estimate a request file before submitting it, price its
+results after, and match the two.
 
-Both read JSON Lines in a stream (a path, an open file, or an iterable of lines or dicts): memory
-holds one line at a time plus one small row per request. Bad lines are recorded with their line
-number and reason, and every good line is kept; ``raise_on_error=True`` raises at the end.
+The formats are each provider's (read by its module in :mod:`costcalc.providers`):
+
+- OpenAI Batch: input lines ``{custom_id, method, url, body}``, output lines ``{custom_id,
+  response, error}``;
+- Anthropic Message Batches: requests ``{custom_id, params}``, results ``{custom_id, result}``
+  (or the SDK's ``MessageBatchIndividualResponse`` objects);
+- Gemini Batch: input lines ``{key, request}`` or inline requests, output lines ``{key,
+  response}`` / ``{key, error}``, the SDK's ``InlinedResponse`` objects or bare responses. Its
+  lines name no model (the job does): pass ``model=``. Inline requests and responses without a
+  ``metadata.key`` are known by their position (``"#3"``).
+
+The provider is detected per file: the first line that is any provider's batch line decides,
+and every other line must be of the same format. A file that is no provider's batch file, or
+the wrong kind (results given to :func:`estimate_batch`, requests to
+:func:`price_batch_output`), raises :class:`BatchFileError`. Otherwise files are read in a
+stream (a path, an open file, or an iterable of lines, dicts or SDK objects): memory holds one
+line at a time plus, with ``keep_rows``, one small row per request. Every bad line is recorded
+with its number and reason (a duplicate ``custom_id`` / ``key`` too) and every good line is kept;
+``raise_on_error=True`` raises at the end.
 """
 
 from __future__ import annotations
@@ -10,21 +27,25 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any, Final, Literal
+from types import ModuleType
+from typing import IO, Any, ClassVar, Final, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from costcalc import providers
 from costcalc._money import EXACT, ZERO, tidy
+from costcalc.approximation import TokenProfile
 from costcalc.catalog import Catalog, catalog_or_default
-from costcalc.errors import BatchRequestError, CostcalcError, describe
-from costcalc.estimation import _NO_REASONING, _band, priced_range
-from costcalc.responses import price_reading, read_response
-from costcalc.tokens.chat import count_messages
-from costcalc.tokens.limits import check_context_window
-from costcalc.tokens.text import encoding_for
+from costcalc.errors import CostcalcError, InvalidInputError, describe
+from costcalc.estimation import estimate_count
+from costcalc.pricing import TIERS
+from costcalc.providers.base import BatchFailure, is_map, kind, plain
+from costcalc.reasoning import EFFORTS
+from costcalc.responses import price_reading
 
 __all__ = [
     "BatchCost",
@@ -40,34 +61,42 @@ __all__ = [
     "reconcile",
 ]
 
-Source = str | os.PathLike[str] | IO[str] | IO[bytes] | Iterable[str | bytes | Mapping[str, Any]]
+Source = str | os.PathLike[str] | IO[str] | IO[bytes] | Iterable[Any]
 OutputTokens = int | Callable[[Mapping[str, Any]], int]
 
-ENDPOINTS: Final = ("/v1/chat/completions", "/v1/responses", "/v1/embeddings", "/v1/completions")
+_FORMATS: Final = ", ".join(m.BATCH_FORMAT for m in providers.BASE)
 
 
 class BatchFileError(CostcalcError, ValueError):
-    """A batch file with bad lines, raised at the end when ``raise_on_error=True``."""
+    """A batch file with bad lines (raised at the end when ``raise_on_error=True``), or a file
+    that is not a batch file of the kind asked for (always raised)."""
 
-    def __init__(self, errors: list[LineError]) -> None:
+    def __init__(self, errors: list[LineError], message: str | None = None) -> None:
         self.errors = errors
-        shown = "\n".join(f"  line {e.line}: {e.reason}" for e in errors[:20])
-        more = f"\n  ... and {len(errors) - 20} more" if len(errors) > 20 else ""
-        super().__init__(f"{len(errors)} bad line(s):\n{shown}{more}")
+        if message is None:
+            shown = "\n".join(f"  line {e.line}: {e.reason}" for e in errors[:20])
+            more = f"\n  ... and {len(errors) - 20} more" if len(errors) > 20 else ""
+            message = f"{len(errors)} bad line(s):\n{shown}{more}"
+        super().__init__(message)
 
 
 class LineError(BaseModel):
-    """One line that could not be used, and why."""
+    """One line that could not be used, or a request that failed, and why. ``status`` is a failed
+    request's type (``failed``, ``errored``, ``expired``, ``canceled``)."""
 
     model_config = ConfigDict(frozen=True)
 
     line: int
     custom_id: str | None
     reason: str
+    status: str | None = None
 
 
 class RequestEstimate(BaseModel):
-    """One request of an input file: its prompt tokens and its cost range."""
+    """One request of an input file: its prompt tokens and its cost range.
+
+    ``input_tokens`` is the expected count; when ``tokens_exact`` is False it is an approximation
+    and ``low``/``high``/``ceiling`` price the ends of the model family's ratio band."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -83,6 +112,7 @@ class RequestEstimate(BaseModel):
     expected: Decimal
     high: Decimal
     ceiling: Decimal | None
+    tokens_exact: bool = True
 
 
 class ModelTotals(BaseModel):
@@ -111,7 +141,11 @@ class _Exports:
 
     def to_pandas(self) -> Any:
         """A pandas DataFrame of the rows (``pip install "costcalc[notebook]"``)."""
-        return _frame(self.to_records())
+        try:
+            import pandas as pd
+        except ImportError as exc:
+            raise ImportError('to_pandas() needs pandas: pip install "costcalc[notebook]"') from exc
+        return pd.DataFrame.from_records(self.to_records())
 
 
 class _BadLines:
@@ -123,6 +157,10 @@ class _BadLines:
         """Raise :class:`BatchFileError` listing every bad line, if there is any."""
         if self.errors:
             raise BatchFileError(list(self.errors))
+
+
+def _line_rows(lines: list[LineError], limit: int = 50) -> list[list[Any]]:
+    return [[e.line, e.custom_id or "", e.reason] for e in lines[:limit]]
 
 
 class _Totals:
@@ -163,13 +201,17 @@ class _Totals:
 
 
 class BatchEstimate(_Exports, _BadLines, BaseModel):
-    """The estimate of a Batch input file: totals, per model, per request, and the bad lines.
+    """The estimate of a batch request file: totals, per model, per request, and the bad lines.
 
     ``low``/``expected``/``high`` sum the requests' ranges; ``ceiling`` sums their worst cases
-    (the prompt plus the whole output cap), the most the file can cost.
+    (the prompt plus the whole output cap), the most the file can cost. ``tokens_exact`` is False
+    when some prompt was approximated (a model without a public tokenizer). ``file_format`` names
+    the provider format detected.
     """
 
     model_config = ConfigDict(frozen=True)
+
+    COLUMNS: ClassVar = ("model", "requests", "input tokens", "low", "expected", "high", "ceiling")
 
     tier: str
     requests: int
@@ -182,6 +224,24 @@ class BatchEstimate(_Exports, _BadLines, BaseModel):
     rows: list[RequestEstimate]
     errors: list[LineError]
     tokens_exact: bool
+    file_format: str | None = None
+
+    def summary(self) -> list[list[str]]:
+        """One row per model and a total, as text (the terminal and HTML tables show these)."""
+        from costcalc._display import usd
+
+        def row(name: str, t: Any) -> list[str]:
+            return [
+                name,
+                f"{t.requests:,}",
+                f"{t.input_tokens:,}",
+                usd(t.low),
+                usd(t.expected),
+                usd(t.high),
+                usd(t.ceiling),
+            ]
+
+        return [*(row(t.model, t) for t in self.per_model.values()), row("total", self)]
 
     def plot(self, ax: Any = None) -> Any:
         """A histogram of the expected cost per request, with the low-high span (matplotlib)."""
@@ -195,13 +255,24 @@ class BatchEstimate(_Exports, _BadLines, BaseModel):
         )
 
     def _repr_html_(self) -> str:
-        from costcalc._display import batch_estimate_html
+        from costcalc._display import table
 
-        return batch_estimate_html(self)
+        note = "" if self.tokens_exact else ", approximate token counts"
+        caption = (
+            f"Batch estimate ({self.tier}{note}): {self.requests:,} requests, {len(self.errors)} bad lines"
+        )
+        out = table(self.summary(), self.COLUMNS, caption)
+        if self.errors:
+            out += table(
+                _line_rows(self.errors),
+                ["line", "custom_id", "reason"],
+                "bad lines" + (" (first 50)" if len(self.errors) > 50 else ""),
+            )
+        return out
 
 
 class RequestActual(BaseModel):
-    """One response of an output file: its usage and what it cost."""
+    """One response of a results file: its usage and what it cost."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -216,9 +287,11 @@ class RequestActual(BaseModel):
 
 
 class BatchCost(_Exports, _BadLines, BaseModel):
-    """The actual cost of a finished Batch job's output file; failed requests are listed apart."""
+    """The actual cost of a finished batch job's results file; failed requests are listed apart."""
 
     model_config = ConfigDict(frozen=True)
+
+    COLUMNS: ClassVar = ("model", "requests", "input tokens", "output tokens", "cost")
 
     tier: str
     requests: int
@@ -229,6 +302,26 @@ class BatchCost(_Exports, _BadLines, BaseModel):
     rows: list[RequestActual]
     failed: list[LineError]
     errors: list[LineError]
+    file_format: str | None = None
+
+    def summary(self) -> list[list[str]]:
+        """One row per model and a total, as text."""
+        from costcalc._display import usd
+
+        rows = [
+            [t.model, f"{t.requests:,}", f"{t.input_tokens:,}", f"{t.output_tokens:,}", usd(t.expected)]
+            for t in self.per_model.values()
+        ]
+        rows.append(
+            [
+                "total",
+                f"{self.requests:,}",
+                f"{self.input_tokens:,}",
+                f"{self.output_tokens:,}",
+                usd(self.total),
+            ]
+        )
+        return rows
 
     def plot(self, ax: Any = None) -> Any:
         from costcalc._display import plot_costs
@@ -241,12 +334,79 @@ class BatchCost(_Exports, _BadLines, BaseModel):
         )
 
     def _repr_html_(self) -> str:
-        from costcalc._display import batch_cost_html
+        from costcalc._display import table
 
-        return batch_cost_html(self)
+        caption = (
+            f"Batch actual cost: {self.requests:,} requests priced, {len(self.failed)} failed, "
+            f"{len(self.errors)} bad lines"
+        )
+        out = table(self.summary(), self.COLUMNS, caption)
+        if self.failed:
+            out += table(
+                _line_rows(self.failed), ["line", "custom_id", "reason"], "failed requests (not billed)"
+            )
+        if self.errors:
+            out += table(_line_rows(self.errors), ["line", "custom_id", "reason"], "bad lines")
+        return out
 
 
 # -- reading lines -----------------------------------------------------------------------------------
+
+
+class _LineError(Exception):
+    """A line to record as an error (the message is the reason)."""
+
+
+class _Undecodable:
+    """A line that could not be decoded (the source's own decoder failed on it)."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: UnicodeDecodeError) -> None:
+        self.error = error
+
+
+def _lines(source: Source) -> Iterator[tuple[int, Any]]:
+    if isinstance(source, str | os.PathLike):
+        with open(source, "rb") as handle:
+            yield from enumerate(handle, start=1)
+    elif isinstance(source, io.TextIOWrapper) and _lenient(source):
+        # Undecodable bytes become lone surrogates, which the JSON parser refuses line by line.
+        try:
+            yield from enumerate(source, start=1)
+        finally:
+            source.reconfigure(errors="strict")
+    else:
+        iterator = iter(source)
+        number = 0
+        while True:
+            number += 1
+            try:
+                raw = next(iterator)
+            except StopIteration:
+                return
+            except UnicodeDecodeError as exc:  # a text source of another kind: it cannot go on
+                yield number, _Undecodable(exc)
+                return
+            yield number, raw
+
+
+def _lenient(handle: io.TextIOWrapper) -> bool:
+    """Switch a strict text handle to decode bad bytes as lone surrogates (each undecodable line
+    becomes that line's error); False when it cannot be (it was read from already)."""
+    if handle.errors != "strict":
+        return False
+    try:
+        handle.reconfigure(errors="surrogateescape")
+    except io.UnsupportedOperation:  # a decode error then ends the file: it is reported as such
+        return False
+    return True
+
+
+def _size_of(source: Source) -> int | None:
+    if isinstance(source, str | os.PathLike):
+        return Path(source).stat().st_size
+    return None
 
 
 def _loads() -> Callable[[str | bytes], Any]:
@@ -259,68 +419,149 @@ def _loads() -> Callable[[str | bytes], Any]:
     return orjson.loads
 
 
-def _lines(source: Source) -> Iterator[tuple[int, str | bytes | Mapping[str, Any]]]:
-    if isinstance(source, str | os.PathLike):
-        with open(source, "rb") as handle:
-            yield from enumerate(handle, start=1)
-    elif isinstance(source, io.IOBase) or hasattr(source, "readline"):
-        yield from enumerate(source, start=1)
-    else:
-        yield from enumerate(source, start=1)
-
-
-def _size_of(source: Source) -> int | None:
-    if isinstance(source, str | os.PathLike):
-        return Path(source).stat().st_size
-    return None
-
-
-def _progress(enabled: bool | None, total: int | None, description: str) -> Any:
-    from costcalc._display import progress_bar
-
-    return progress_bar(enabled, total, description)
-
-
-class _SkipLineError(Exception):
-    """A line to record as an error (the message is the reason)."""
-
-
 def _records(
     source: Source, progress: bool | None, description: str, errors: list[LineError]
 ) -> Iterator[tuple[int, Mapping[str, Any]]]:
-    """(line number, JSON object) for each non-blank line; unparsable lines go to ``errors``."""
+    """(line number, object) for each non-blank line; lines that are not objects go to ``errors``."""
+    from costcalc._display import progress_bar
+
     loads = _loads()
-    with _progress(progress, _size_of(source), description) as bar:
+    with progress_bar(progress, _size_of(source), description) as bar:
         for number, raw in _lines(source):
             bar.advance(len(raw) if isinstance(raw, str | bytes) else 1)
             try:
-                data = _parse_line(raw, loads)
-            except _SkipLineError as exc:
+                data = _parse(raw, loads, first=number == 1)
+            except _LineError as exc:
                 errors.append(LineError(line=number, custom_id=None, reason=str(exc)))
                 continue
             if data is not None:
                 yield number, data
 
 
-def _custom_id(data: Mapping[str, Any]) -> str | None:
-    cid = data.get("custom_id")
-    return cid if isinstance(cid, str) else None
-
-
-def _parse_line(
-    raw: str | bytes | Mapping[str, Any], loads: Callable[[str | bytes], Any]
-) -> Mapping[str, Any] | None:
-    if isinstance(raw, Mapping):
-        return raw
-    if not raw.strip():
-        return None
-    try:
-        data = loads(raw)
-    except ValueError as exc:
-        raise _SkipLineError(f"invalid JSON: {exc}") from None
-    if not isinstance(data, Mapping):
-        raise _SkipLineError(f"a line must be a JSON object, got {type(data).__name__}")
+def _parse(raw: Any, loads: Callable[[str | bytes], Any], *, first: bool) -> Mapping[str, Any] | None:
+    if isinstance(raw, str | bytes):
+        if first:  # a byte order mark some editors write at the start of a UTF-8 file
+            raw = raw.removeprefix(b"\xef\xbb\xbf") if isinstance(raw, bytes) else raw.removeprefix("\ufeff")
+        if not raw.strip():
+            return None
+        try:
+            data = loads(raw)
+        except ValueError as exc:
+            raise _LineError(_not_json(raw, exc)) from None
+    elif isinstance(raw, _Undecodable):
+        raise _LineError(f"not valid text: {raw.error}; the lines after it could not be read")
+    else:
+        try:
+            data = plain(raw)
+        except CostcalcError as exc:
+            raise _LineError(describe(exc)) from None
+    if not is_map(data):
+        raise _LineError(f"a line must be a JSON object, got {type(data).__name__}")
     return data
+
+
+def _not_json(raw: str | bytes, exc: ValueError) -> str:
+    if isinstance(raw, bytes):
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as bad:
+            return f"not valid UTF-8: byte {raw[bad.start]:#04x} at position {bad.start}"
+    elif not raw.isascii() and any("\udc80" <= c <= "\udcff" for c in raw):
+        return "not valid UTF-8 (the text handle could not decode this line)"
+    return f"invalid JSON: {exc}"
+
+
+class _File:
+    """One batch file as it is read: its format (decided by its first batch line, then held to),
+    the ids seen so far (for duplicates), and the id of the line being read (for its error)."""
+
+    __slots__ = ("current", "first", "ids", "module", "want")
+
+    def __init__(self, want: Literal["request", "result"]) -> None:
+        self.want = want
+        self.module: ModuleType | None = None
+        self.first = 0
+        self.ids: dict[str, int] = {}
+        self.current: str | None = None
+
+    def read(self, number: int, data: Mapping[str, Any]) -> tuple[ModuleType, Any]:
+        """The provider module of line ``number`` and the line as it reads it (a BatchRequest or
+        a BatchResult); ``current`` names the line as soon as its id is known."""
+        self.current = None
+        module = self.format_of(number, data)
+        stated = data.get(module.BATCH_ID)
+        self.current = stated if isinstance(stated, str) and stated else None
+        line = module.read_batch_request(data) if self.want == "request" else module.read_batch_result(data)
+        cid = line.custom_id
+        if cid is None:
+            if module.BATCH_ID in data:
+                raise _LineError(f"{module.BATCH_ID} must be a non-empty string, got {kind(stated)}")
+            cid = f"#{number}"  # a Gemini inline line without a key: known by its position
+        self.current = cid
+        first = self.ids.setdefault(cid, number)
+        if first != number:
+            raise _LineError(f"duplicate {module.BATCH_ID} {cid!r} (first on line {first})")
+        return module, line
+
+    def format_of(self, number: int, data: Mapping[str, Any]) -> ModuleType:
+        found = providers.batch_format(data)
+        module = self.module
+        if module is None:
+            if found is None:
+                raise _LineError(f"not a batch line of any provider ({_FORMATS})")
+            module, kind_ = found
+            if kind_ != self.want:
+                raise BatchFileError([], _wrong_kind(module, kind_, number))
+            self.module, self.first = module, number
+            return module
+        if found != (module, self.want):
+            fields = module.BATCH_FIELDS[self.want]
+            raise _LineError(
+                f"not {_a(module.BATCH_FORMAT)} {self.want} line ({fields}), the format of this file "
+                f"(from line {self.first})"
+            )
+        return module
+
+    def check_found(self, errors: list[LineError]) -> None:
+        """A file with lines but no batch line of any provider is an error, not an empty batch
+        (when no line was one, every non-blank line is in ``errors``)."""
+        if self.module is None and errors:
+            raise BatchFileError(
+                errors,
+                f"not a batch file of any provider ({_FORMATS}): none of its {len(errors)} line(s) is one; "
+                f"line {errors[0].line}: {errors[0].reason}",
+            )
+
+    def name(self) -> str | None:
+        return None if self.module is None else str(self.module.BATCH_FORMAT)
+
+
+def _wrong_kind(module: ModuleType, kind: str, number: int) -> str:
+    if kind == "request":
+        return (
+            f"line {number} is {_a(module.BATCH_FORMAT)} request: this is a request (input) file; "
+            "price_batch_output prices the job's results file (estimate this one with estimate_batch)"
+        )
+    return (
+        f"line {number} is {_a(module.BATCH_FORMAT)} result: this is a results (output) file; "
+        "estimate_batch estimates the file of requests (price this one with price_batch_output)"
+    )
+
+
+def _a(name: str) -> str:
+    return f"an {name}" if name[0] in "AEIOU" else f"a {name}"
+
+
+def _reason(exc: Exception) -> str:
+    """One line for an error on a line; an unexpected kind of error says what it was."""
+    text = describe(exc)
+    if isinstance(exc, _LineError | CostcalcError | ValueError | LookupError | TypeError | ArithmeticError):
+        return text
+    return f"{type(exc).__name__}: {text}"
+
+
+class _NoModelError(Exception):
+    """Lines that name no model and no ``model=``: the call's error, not each line's."""
 
 
 # -- estimating an input file --------------------------------------------------------------------------
@@ -332,55 +573,89 @@ def estimate_batch(
     output_tokens: OutputTokens,
     tier: str = "batch",
     reasoning_effort: str | None = None,
+    model: str | None = None,
+    token_profile: TokenProfile | None = None,
     at: dt.date | dt.datetime | str | None = None,
     catalog: Catalog | None = None,
     raise_on_error: bool = False,
     progress: bool | None = None,
     keep_rows: bool = True,
 ) -> BatchEstimate:
-    """Estimate an OpenAI Batch input file, request by request.
+    """Estimate a batch request file of any provider, request by request.
 
     ``output_tokens`` is the visible answer expected per request: a number, or a function of the
-    request body. Each request's own cap (``max_tokens``, ``max_completion_tokens``,
-    ``max_output_tokens``) and effort (``reasoning_effort``, ``reasoning.effort``; else
-    ``reasoning_effort`` here; else the model's default) apply. Chat Completions, Responses,
-    Embeddings and Completions bodies are counted exactly.
+    request body; more than a request's output cap is that line's error (as ``estimate`` raises),
+    and requests that bill input only (embeddings, moderation) bill none. Each request's own cap
+    (``max_tokens``, ``max_completion_tokens``, ``max_output_tokens``, ``maxOutputTokens``) and
+    effort (``reasoning_effort``, ``reasoning.effort``, Claude's ``thinking``, Gemini's
+    ``thinkingConfig``; else ``reasoning_effort`` here; else the model's default) apply.
+    ``model`` is the model of lines that name none (a Gemini batch job's). OpenAI bodies are
+    counted exactly; Claude and Gemini prompts approximately, as a band (``token_profile``, e.g.
+    from :func:`costcalc.calibrate_tokens`, replaces the family's band for its model).
     """
     cat = catalog_or_default(catalog)
+    _check_arguments(tier, output_tokens, reasoning_effort, model, token_profile)
     totals = _Totals()
     per_model: dict[str, _Totals] = {}
     rows: list[RequestEstimate] = []
     errors: list[LineError] = []
-    seen: dict[str, int] = {}
+    batch = _File("request")
     exact = True
     for number, data in _records(source, progress, "estimating", errors):
-        custom_id = _custom_id(data)
         try:
-            row, approximate = _estimate_line(number, data, output_tokens, tier, reasoning_effort, at, cat)
-        except _SkipLineError as exc:
-            errors.append(LineError(line=number, custom_id=custom_id, reason=str(exc)))
+            module, request = batch.read(number, data)
+            name = request.model or model
+            if name is None:
+                raise _NoModelError(module.BATCH_FORMAT)
+            info = cat.get_model(name)
+            _check_maker(module, info)
+            count = module.count_request(request.endpoint, request.body, info, cat)
+            visible = 0 if count.input_only else _visible(output_tokens, request.body)
+            found = estimate_count(
+                count,
+                info,
+                output_tokens=visible,
+                tier=tier,
+                at=at,
+                catalog=cat,
+                reasoning_effort=reasoning_effort,
+                token_profile=token_profile,
+            )
+        except BatchFileError:
+            raise
+        except _NoModelError as exc:
+            raise InvalidInputError(
+                f"{exc} lines name no model (the batch job does): pass model=", field="model"
+            ) from None
+        except Exception as exc:  # every error of a line is that line's, never the file's
+            errors.append(LineError(line=number, custom_id=batch.current, reason=_reason(exc)))
             continue
-        except (ValueError, LookupError, TypeError) as exc:
-            errors.append(LineError(line=number, custom_id=custom_id, reason=describe(exc)))
-            continue
-        first = seen.get(row.custom_id)
-        if first is not None:
-            errors.append(
-                LineError(
+        custom_id = batch.current or ""
+        low, expected, high = (cost.total for cost in found.costs)
+        ceiling = None if found.ceiling is None else found.ceiling.total
+        exact = exact and found.exact
+        tokens = found.input_tokens[1]
+        for sums in (totals, per_model.setdefault(found.model, _Totals())):
+            sums.add(tokens, found.output_tokens[1], low, expected, high, ceiling)
+        if keep_rows:
+            rows.append(
+                RequestEstimate.model_construct(
                     line=number,
-                    custom_id=row.custom_id,
-                    reason=f"duplicate custom_id {row.custom_id!r} (first on line {first})",
+                    custom_id=custom_id,
+                    model=found.model,
+                    endpoint=request.endpoint,
+                    input_tokens=tokens,
+                    visible_output_tokens=visible,
+                    output_cap=found.output_cap,
+                    effort=found.effort,
+                    low=low,
+                    expected=expected,
+                    high=high,
+                    ceiling=ceiling,
+                    tokens_exact=found.exact,
                 )
             )
-            continue
-        seen[row.custom_id] = number
-        exact = exact and not approximate
-        for sums in (totals, per_model.setdefault(row.model, _Totals())):
-            sums.add(
-                row.input_tokens, row.visible_output_tokens, row.low, row.expected, row.high, row.ceiling
-            )
-        if keep_rows:
-            rows.append(row)
+    batch.check_found(errors)
     errors.sort(key=lambda e: e.line)
     result = BatchEstimate(
         tier=tier,
@@ -394,207 +669,129 @@ def estimate_batch(
         rows=rows,
         errors=errors,
         tokens_exact=exact,
+        file_format=batch.name(),
     )
     if raise_on_error:
         result.raise_for_errors()
     return result
 
 
-def _field(obj: Mapping[str, Any], key: str, kind: type | tuple[type, ...], what: str) -> Any:
-    value = obj.get(key)
-    if value is None:
-        raise _SkipLineError(f"missing {what}")
-    if not isinstance(value, kind) or isinstance(value, bool):
-        raise _SkipLineError(
-            f"{what} must be a {getattr(kind, '__name__', 'value')}, got {type(value).__name__}"
-        )
-    return value
-
-
-def _cap(body: Mapping[str, Any], keys: tuple[str, ...]) -> int | None:
-    for key in keys:
-        value = body.get(key)
-        if value is not None:
-            if type(value) is not int or value <= 0:
-                raise _SkipLineError(f"body.{key} must be a whole number > 0, got {value!r}")
-            return value
-    return None
-
-
-def _estimate_line(
-    number: int,
-    data: Mapping[str, Any],
-    output_tokens: OutputTokens,
+def _check_arguments(
     tier: str,
-    default_effort: str | None,
-    at: dt.date | dt.datetime | str | None,
-    cat: Catalog,
-) -> tuple[RequestEstimate, bool]:
-    custom_id = _field(data, "custom_id", str, "custom_id")
-    url = data.get("url")
-    if url not in ENDPOINTS:
-        raise _SkipLineError(f"url {url!r} is not a Batch endpoint costcalc prices ({', '.join(ENDPOINTS)})")
-    method = data.get("method", "POST")
-    if method != "POST":
-        raise _SkipLineError(f"method must be POST, got {method!r}")
-    body = _field(data, "body", Mapping, "body")
-    model = _field(body, "model", str, "body.model")
-    info = cat.get_model(model)
-    effort = default_effort
-    if url == "/v1/chat/completions":
-        messages = _field(body, "messages", list, "body.messages")
-        tools = body.get("tools") or body.get("functions")
-        input_tokens = count_messages(messages, model, tools=tools, catalog=cat, warn_approximate=False)
-        cap = _cap(body, ("max_completion_tokens", "max_tokens"))
-        effort = body.get("reasoning_effort", effort)
-    elif url == "/v1/responses":
-        if "input" not in body:
-            raise _SkipLineError("missing body.input")
-        instructions = body.get("instructions")
-        input_tokens = count_messages(
-            body["input"],
-            model,
-            tools=body.get("tools"),
-            instructions=instructions,
-            catalog=cat,
-            warn_approximate=False,
+    output_tokens: OutputTokens,
+    effort: str | None,
+    model: str | None,
+    token_profile: TokenProfile | None,
+) -> None:
+    """Arguments that would make every line bad are the call's error, raised before reading."""
+    if tier not in TIERS:
+        raise InvalidInputError(f"unknown tier {tier!r}; tiers are {', '.join(TIERS)}", field="tier")
+    if not callable(output_tokens) and (type(output_tokens) is not int or output_tokens < 0):
+        raise InvalidInputError(
+            f"must be a whole number >= 0 or a function of the request body, got {output_tokens!r}",
+            field="output_tokens",
         )
-        cap = _cap(body, ("max_output_tokens",))
-        reasoning = body.get("reasoning")
-        if isinstance(reasoning, Mapping) and reasoning.get("effort") is not None:
-            effort = reasoning["effort"]
-    elif url == "/v1/embeddings":
-        input_tokens = _embedding_tokens(body, model, cat)
-        cap = None
-    else:  # /v1/completions
-        input_tokens = _completion_tokens(body, model, cat)
-        cap = _cap(body, ("max_tokens",))
-    if effort is not None and not isinstance(effort, str):
-        raise _SkipLineError(f"reasoning effort must be a string, got {effort!r}")
-
-    if url == "/v1/embeddings":
-        visible = 0
-        band = _NO_REASONING
-        effort = None
-        cap_used = None
-    else:
-        visible = output_tokens(body) if callable(output_tokens) else output_tokens
-        if type(visible) is not int or visible < 0:
-            raise ValueError(f"output_tokens must give a whole number >= 0, got {visible!r}")
-        band, effort, _ = _band(info.id, info.reasoning, info.reasoning_profile, effort, None)
-        cap_used = cap if cap is not None else info.max_output_tokens
-        if cap_used is not None:
-            visible = min(visible, cap_used)
-    check_context_window(info, input_tokens, cap if cap is not None else visible)
-    _, _, (low, expected, high), worst = priced_range(
-        cat, info.id, input_tokens, 0, visible, band, cap_used, tier, at
-    )
-    # An embedding bills its input only: its one cost is its own ceiling.
-    ceiling = low if url == "/v1/embeddings" else worst
-    row = RequestEstimate.model_construct(
-        line=number,
-        custom_id=custom_id,
-        model=info.id,
-        endpoint=url,
-        input_tokens=input_tokens,
-        visible_output_tokens=visible,
-        output_cap=cap_used,
-        effort=effort,
-        low=low.total,
-        expected=expected.total,
-        high=high.total,
-        ceiling=None if ceiling is None else ceiling.total,
-    )
-    return row, not info.tokenizer_exact
+    if effort is not None and effort not in EFFORTS:
+        raise InvalidInputError(
+            f"unknown effort {effort!r}; efforts are {', '.join(EFFORTS)}", field="reasoning_effort"
+        )
+    if model is not None and not isinstance(model, str):
+        raise InvalidInputError(f"a model name is a string, got {type(model).__name__}", field="model")
+    if token_profile is not None and not isinstance(token_profile, TokenProfile):
+        raise InvalidInputError(
+            f"expected a costcalc.TokenProfile or None, got {type(token_profile).__name__}",
+            field="token_profile",
+        )
 
 
-def _embedding_tokens(body: Mapping[str, Any], model: str, cat: Catalog) -> int:
-    if "input" not in body:
-        raise _SkipLineError("missing body.input")
-    value = body["input"]
-    items = (
-        [value]
-        if isinstance(value, str) or (isinstance(value, list) and value and isinstance(value[0], int))
-        else value
-    )
-    if not isinstance(items, list) or not items:
-        raise _SkipLineError("body.input must be a string, a list of strings or token arrays")
-    enc = encoding_for(model, cat, warn=False)[0]
-    total = 0
-    for item in items:
-        if isinstance(item, str):
-            total += len(enc.encode_ordinary(item))
-        elif isinstance(item, list) and all(type(t) is int for t in item):
-            total += len(item)
-        else:
-            raise _SkipLineError("body.input must be a string, a list of strings or token arrays")
-    return total
+def _visible(output_tokens: OutputTokens, body: Mapping[str, Any]) -> int:
+    visible = output_tokens(body) if callable(output_tokens) else output_tokens
+    if type(visible) is not int or visible < 0:
+        raise InvalidInputError(
+            f"the function must give a whole number >= 0, got {visible!r}", field="output_tokens"
+        )
+    return visible
 
 
-def _completion_tokens(body: Mapping[str, Any], model: str, cat: Catalog) -> int:
-    prompt = body.get("prompt")
-    prompts = [prompt] if isinstance(prompt, str) else prompt
-    if not isinstance(prompts, list) or not all(isinstance(p, str) for p in prompts):
-        raise _SkipLineError("body.prompt must be a string or a list of strings")
-    enc = encoding_for(model, cat, warn=False)[0]
-    return sum(len(enc.encode_ordinary(p)) for p in prompts)
+def _check_maker(module: ModuleType, info: Any) -> None:
+    """A model whose maker has a batch format of its own does not run in another's file."""
+    owner = providers.BY_PROVIDER.get(info.creator)
+    if owner is not None and owner is not module:
+        raise InvalidInputError(
+            f"{info.id!r} is a model of {info.creator}: it runs in {_a(owner.BATCH_FORMAT)} file, not "
+            f"{_a(module.BATCH_FORMAT)} one",
+            field="model",
+        )
 
 
-# -- pricing an output file -----------------------------------------------------------------------------
+# -- pricing a results file -----------------------------------------------------------------------------
 
 
 def price_batch_output(
     source: Source,
     *,
+    model: str | None = None,
     at: dt.date | dt.datetime | str | None = None,
     catalog: Catalog | None = None,
     raise_on_error: bool = False,
     progress: bool | None = None,
+    keep_rows: bool = True,
 ) -> BatchCost:
-    """The actual cost of a Batch output file, at the batch tier.
+    """The actual cost of a finished batch job's results file, at the batch tier.
 
-    Failed and expired requests (``"response": null`` or a non-200 status) are listed in
-    ``failed`` with their ``custom_id``, never priced as zero; malformed lines go to ``errors``.
-    ``at`` overrides each response's own creation time.
+    Requests that failed, errored, expired or were canceled are listed in ``failed`` with their
+    type, never priced as zero; malformed lines and duplicate ids go to ``errors``. ``model`` is
+    the model of responses that name none; ``at`` overrides each response's own creation time.
+    ``keep_rows=False`` keeps only the totals (and the ids, to report duplicates).
     """
     cat = catalog_or_default(catalog)
+    if model is not None and not isinstance(model, str):
+        raise InvalidInputError(f"a model name is a string, got {type(model).__name__}", field="model")
     totals = _Totals()
     per_model: dict[str, _Totals] = {}
     rows: list[RequestActual] = []
     failed: list[LineError] = []
     errors: list[LineError] = []
+    batch = _File("result")
     for number, data in _records(source, progress, "pricing", errors):
-        custom_id = _custom_id(data)
-        if custom_id is None:
-            errors.append(LineError(line=number, custom_id=None, reason="missing custom_id"))
-            continue
         try:
-            reading = read_response(data, shape="openai.batch")
-            usage = reading.usage
-            cost = price_reading(reading, at=at, catalog=cat)
-        except BatchRequestError as exc:
-            failed.append(LineError(line=number, custom_id=custom_id, reason=_failure(exc)))
+            _, result = batch.read(number, data)
+            reading = result.reading
+            if result.failure is not None or reading is None:
+                failure = result.failure or BatchFailure("failed", "no response")
+                failed.append(
+                    LineError(
+                        line=number, custom_id=batch.current, reason=_failure(failure), status=failure.status
+                    )
+                )
+                continue
+            cost = price_reading(reading, model=None if reading.model else model, at=at, catalog=cat)
+        except BatchFileError:
+            raise
+        except Exception as exc:  # every error of a line is that line's, never the file's
+            errors.append(LineError(line=number, custom_id=batch.current, reason=_reason(exc)))
             continue
-        except (ValueError, LookupError, TypeError, OverflowError, OSError) as exc:
-            errors.append(LineError(line=number, custom_id=custom_id, reason=describe(exc)))
-            continue
+        custom_id = batch.current or ""
+        usage = reading.usage
         model_id = cost.model or ""
         for sums in (totals, per_model.setdefault(model_id, _Totals())):
             sums.add(usage.input_tokens, usage.output_tokens, cost.total, cost.total, cost.total, cost.total)
-        rows.append(
-            RequestActual.model_construct(
-                line=number,
-                custom_id=custom_id,
-                model=model_id,
-                input_tokens=usage.input_tokens,
-                cached_input_tokens=usage.cached_input_tokens,
-                output_tokens=usage.output_tokens,
-                reasoning_tokens=usage.reasoning_tokens,
-                cost=cost.total,
+        if keep_rows:
+            rows.append(
+                RequestActual.model_construct(
+                    line=number,
+                    custom_id=custom_id,
+                    model=model_id,
+                    input_tokens=usage.input_tokens,
+                    cached_input_tokens=usage.cached_input_tokens,
+                    output_tokens=usage.output_tokens,
+                    reasoning_tokens=usage.reasoning_tokens,
+                    cost=cost.total,
+                )
             )
-        )
+    batch.check_found(errors)
     errors.sort(key=lambda e: e.line)
-    result = BatchCost(
+    result_ = BatchCost(
         tier="batch",
         requests=totals.requests,
         total=tidy(totals.expected),
@@ -604,21 +801,31 @@ def price_batch_output(
         rows=rows,
         failed=failed,
         errors=errors,
+        file_format=batch.name(),
     )
     if raise_on_error:
-        result.raise_for_errors()
-    return result
+        result_.raise_for_errors()
+    return result_
 
 
-def _failure(exc: BatchRequestError) -> str:
-    error = exc.error
-    if isinstance(error, Mapping):
+def _failure(failure: BatchFailure) -> str:
+    """A failed request's error as ``code: message``, or its type when it carries none."""
+    error = failure.error
+    if is_map(error):
         nested = error.get("error")
-        inner: Mapping[str, Any] = nested if isinstance(nested, Mapping) else error
-        code = inner.get("code") or inner.get("type")
+        inner: Mapping[str, Any] = nested if is_map(nested) else error
+        code = next(
+            (
+                c
+                for c in (inner.get("code"), inner.get("status"), inner.get("type"))
+                if isinstance(c, str) and c
+            ),
+            inner.get("code"),
+        )
         message = inner.get("message")
-        return f"{code}: {message}" if code else str(message)
-    return str(exc)
+        if code is not None or message is not None:
+            return f"{code}: {message}" if code is not None else str(message)
+    return failure.status
 
 
 # -- reconciliation ----------------------------------------------------------------------------------
@@ -641,7 +848,11 @@ class ReconciledRequest(BaseModel):
 
 
 class Reconciliation(_Exports, BaseModel):
-    """An estimate against the actual costs, by ``custom_id``."""
+    """An estimate against the actual costs, by ``custom_id`` (or ``key``).
+
+    Ids that occur more than once on either side are listed in ``duplicates`` and left out of
+    the matching: which line's cost belongs to which estimate cannot be told.
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -656,32 +867,62 @@ class Reconciliation(_Exports, BaseModel):
     above_ceiling: list[str]
     not_in_output: list[str]
     not_in_estimate: list[str]
+    duplicates: list[str] = []
+
+    def summary(self) -> list[list[Any]]:
+        """The comparison as label / value rows."""
+        from costcalc._display import usd
+
+        return [
+            [
+                "estimated (low / expected / high)",
+                f"{usd(self.estimated_low)} / {usd(self.estimated_expected)} / {usd(self.estimated_high)}",
+            ],
+            ["actual", usd(self.actual)],
+            ["requests below / within / above the range", f"{self.below} / {self.within} / {self.above}"],
+            ["above the ceiling", len(self.above_ceiling)],
+            ["estimated but not in the output (failed or expired)", len(self.not_in_output)],
+            ["in the output but not estimated", len(self.not_in_estimate)],
+            ["duplicate ids (left out)", len(self.duplicates)],
+        ]
 
     def _repr_html_(self) -> str:
-        from costcalc._display import reconciliation_html
+        from costcalc._display import table
 
-        return reconciliation_html(self)
+        return table(self.summary(), caption="Estimate against actual, by custom_id")
 
 
 def reconcile(estimate: BatchEstimate, actual: BatchCost) -> Reconciliation:
-    """Match an estimate's requests to an output file's by ``custom_id``, totals over the matched."""
-    by_id = {r.custom_id: r for r in actual.rows}
+    """Match an estimate's requests to a results file's by id; totals over the matched.
+
+    Both need their rows (``keep_rows=True``, the default). An id found twice on either side is
+    reported in ``duplicates``, never silently matched to one of its lines.
+    """
+    for name, result in (("estimate", estimate), ("actual", actual)):
+        if result.requests and not result.rows:
+            raise InvalidInputError(
+                f"the {name} kept no rows (keep_rows=False); reconcile matches requests row by row",
+                field=name,
+            )
+    counts = Counter(r.custom_id for r in estimate.rows)
+    counts.update({cid: 2 for cid, n in Counter(r.custom_id for r in actual.rows).items() if n > 1})
+    duplicates = sorted(cid for cid, n in counts.items() if n > 1)
+    left_out = set(duplicates)
+    by_id = {r.custom_id: r for r in actual.rows if r.custom_id not in left_out}
     estimated = {r.custom_id for r in estimate.rows}
     rows = []
     add = EXACT.add
     e_low = e_exp = e_high = a_total = ZERO
-    counts = {"below": 0, "within": 0, "above": 0}
+    positions = {"below": 0, "within": 0, "above": 0}
     above_ceiling = []
-    matched = set()
     for est in estimate.rows:
-        act = by_id.get(est.custom_id)
+        act = by_id.get(est.custom_id) if est.custom_id not in left_out else None
         if act is None:
             continue
-        matched.add(est.custom_id)
         position: Literal["below", "within", "above"] = (
             "below" if act.cost < est.low else "above" if act.cost > est.high else "within"
         )
-        counts[position] += 1
+        positions[position] += 1
         if est.ceiling is not None and act.cost > est.ceiling:
             above_ceiling.append(est.custom_id)
         rows.append(
@@ -699,24 +940,22 @@ def reconcile(estimate: BatchEstimate, actual: BatchCost) -> Reconciliation:
         )
         e_low, e_exp, e_high = add(e_low, est.low), add(e_exp, est.expected), add(e_high, est.high)
         a_total = add(a_total, act.cost)
+    in_output = {r.custom_id for r in actual.rows}
     return Reconciliation(
         rows=rows,
         estimated_low=tidy(e_low),
         estimated_expected=tidy(e_exp),
         estimated_high=tidy(e_high),
         actual=tidy(a_total),
-        within=counts["within"],
-        below=counts["below"],
-        above=counts["above"],
+        within=positions["within"],
+        below=positions["below"],
+        above=positions["above"],
         above_ceiling=above_ceiling,
-        not_in_output=[r.custom_id for r in estimate.rows if r.custom_id not in matched],
-        not_in_estimate=[r.custom_id for r in actual.rows if r.custom_id not in estimated],
+        not_in_output=[
+            r.custom_id for r in estimate.rows if r.custom_id not in in_output and r.custom_id not in left_out
+        ],
+        not_in_estimate=[
+            r.custom_id for r in actual.rows if r.custom_id not in estimated and r.custom_id not in left_out
+        ],
+        duplicates=duplicates,
     )
-
-
-def _frame(records: list[dict[str, Any]]) -> Any:
-    try:
-        import pandas as pd
-    except ImportError as exc:
-        raise ImportError('to_pandas() needs pandas: pip install "costcalc[notebook]"') from exc
-    return pd.DataFrame.from_records(records)

@@ -1,7 +1,11 @@
 """The ``costcalc`` command (also ``python -m costcalc``).
 
 Exit status: 0 when everything was priced, 1 when some input was bad (the good part is still
-printed; the bad lines go to stderr with their line numbers), 2 for a wrong command line.
+printed; the bad lines go to stderr with their line numbers; a file that is not a batch file of
+the kind the command reads is bad input too), 2 for a wrong command line (an unknown option, a
+negative ``--output-tokens``, an unknown ``--tier``, a Gemini batch file without ``--model``).
+Requests that failed, errored, expired or were canceled in a batch job are listed on stderr and
+do not change the status: they are the job's outcome, not bad input.
 """
 
 from __future__ import annotations
@@ -57,13 +61,13 @@ def _table(
     return table
 
 
-def _report_errors(errors: Sequence[Any], label: str = "bad line") -> None:
+def _report_errors(errors: Sequence[Any], label: str = "bad line", where: str = "") -> None:
     err = _console(stderr=True)
     for e in errors:
         cid = f" ({e.custom_id})" if e.custom_id else ""
-        err.print(f"line {e.line}{cid}: {e.reason}", markup=False, highlight=False, soft_wrap=True)
+        err.print(f"{where}line {e.line}{cid}: {e.reason}", markup=False, highlight=False, soft_wrap=True)
     if errors:
-        err.print(f"{len(errors)} {label}(s)", markup=False)
+        err.print(f"{where}{len(errors)} {label}(s)", markup=False)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -339,9 +343,7 @@ def estimate(
     if as_json:
         _dump(est.model_dump(mode="json"))
         return
-    from costcalc._display import estimate_rows
-
-    rows = estimate_rows(est)
+    rows = est.rows()
     effort_note = f", effort {est.effort}" if est.effort else ""
     _console().print(
         _table(
@@ -354,11 +356,50 @@ def estimate(
     click.echo(f"ceiling: {_usd(est.ceiling.total) if est.ceiling else '-'} (the whole output cap billed)")
 
 
+def _batch_call(call: Any) -> Any:
+    """Run a batch function: its argument errors are the command line's (exit 2), a file that is
+    not a batch file of the right kind is bad input (exit 1)."""
+    from costcalc.batch import BatchFileError
+    from costcalc.errors import InvalidInputError
+
+    try:
+        return call()
+    except BatchFileError as exc:
+        _fail(str(exc))
+    except InvalidInputError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _token_profile(path: Path | None) -> Any:
+    if path is None:
+        return None
+    import costcalc as cc
+
+    try:
+        return cc.TokenProfile.model_validate_json(path.read_bytes())
+    except (OSError, ValueError) as exc:
+        raise click.BadParameter(f"{path}: {describe(exc)}", param_hint="--token-profile") from None
+
+
+_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+_OUTPUT_TOKENS = click.IntRange(min=0)
+_MODEL_HELP = "The model of lines that name none (a Gemini batch job's model)."
+
+
 @main.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--output-tokens", type=int, required=True, help="Visible answer tokens expected per request.")
+@click.argument("file", type=_FILE)
+@click.option(
+    "--output-tokens", type=_OUTPUT_TOKENS, required=True, help="Visible answer tokens expected per request."
+)
 @click.option("--tier", default="batch", show_default=True)
 @click.option("--effort", help="Reasoning effort for requests that set none.")
+@click.option("--model", "-m", help=_MODEL_HELP)
+@click.option(
+    "--token-profile",
+    "profile_file",
+    type=_FILE,
+    help="A JSON TokenProfile (from costcalc.calibrate_tokens) for the model it was fitted for.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Totals, per model and bad lines as JSON.")
 @click.option("--rows", is_flag=True, help="With --json: include every request.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when interactive).")
@@ -367,53 +408,37 @@ def batch(
     output_tokens: int,
     tier: str,
     effort: str | None,
+    model: str | None,
+    profile_file: Path | None,
     as_json: bool,
     rows: bool,
     progress: bool | None,
 ) -> None:
-    """Estimate an OpenAI Batch input FILE before submitting it."""
+    """Estimate a batch request FILE (OpenAI, Anthropic or Gemini) before submitting it."""
     import costcalc as cc
 
-    est = cc.estimate_batch(
-        file,
-        output_tokens=output_tokens,
-        tier=tier,
-        reasoning_effort=effort,
-        progress=progress,
-        keep_rows=rows or not as_json,
+    profile = _token_profile(profile_file)
+    est = _batch_call(
+        lambda: cc.estimate_batch(
+            file,
+            output_tokens=output_tokens,
+            tier=tier,
+            reasoning_effort=effort,
+            model=model,
+            token_profile=profile,
+            progress=progress,
+            keep_rows=as_json and rows,
+        )
     )
     if as_json:
         _dump(est.model_dump(mode="json", exclude=None if rows else {"rows"}))
     else:
-        table_rows = [
-            [
-                t.model,
-                f"{t.requests:,}",
-                f"{t.input_tokens:,}",
-                _usd(t.low),
-                _usd(t.expected),
-                _usd(t.high),
-                _usd(t.ceiling),
-            ]
-            for t in est.per_model.values()
-        ]
-        table_rows.append(
-            [
-                "total",
-                f"{est.requests:,}",
-                f"{est.input_tokens:,}",
-                _usd(est.low),
-                _usd(est.expected),
-                _usd(est.high),
-                _usd(est.ceiling),
-            ]
-        )
-        note = "" if est.tokens_exact else " (approximate token counts for non-OpenAI models)"
+        note = "" if est.tokens_exact else " (approximate token counts: Claude/Gemini prompts as a band)"
         _console().print(
             _table(
-                f"{file.name}: {est.requests:,} requests at the {tier} tier{note}",
-                ["model", "requests", "input tokens", "low", "expected", "high", "ceiling"],
-                table_rows,
+                f"{file.name} ({est.file_format}): {est.requests:,} requests at the {tier} tier{note}",
+                est.COLUMNS,
+                est.summary(),
                 right=(1, 2, 3, 4, 5, 6),
             )
         )
@@ -421,79 +446,127 @@ def batch(
     sys.exit(1 if est.errors else 0)
 
 
+def _print_actual(cost: Any, name: str) -> None:
+    _console().print(
+        _table(
+            f"{name} ({cost.file_format}): {cost.requests:,} responses priced, {len(cost.failed)} failed",
+            cost.COLUMNS,
+            cost.summary(),
+            right=(1, 2, 3, 4),
+        )
+    )
+
+
+def _print_reconciliation(rec: Any) -> None:
+    _console().print(
+        _table("Estimate against actual (matched requests)", ["", "USD"], rec.summary(), right=(1,))
+    )
+
+
+def _compare(
+    results: Path,
+    requests: Path | None,
+    output_tokens: int | None,
+    model: str | None,
+    profile_file: Path | None,
+    progress: bool | None,
+) -> tuple[Any, Any, Any]:
+    """The results priced and, given the requests, the estimate and the reconciliation."""
+    import costcalc as cc
+
+    profile = _token_profile(profile_file)
+    cost = _batch_call(
+        lambda: cc.price_batch_output(results, model=model, progress=progress, keep_rows=requests is not None)
+    )
+    if requests is None or output_tokens is None:
+        return cost, None, None
+    est = _batch_call(
+        lambda: cc.estimate_batch(
+            requests, output_tokens=output_tokens, model=model, token_profile=profile, progress=progress
+        )
+    )
+    return cost, est, cc.reconcile(est, cost)
+
+
+def _finish(cost: Any, est: Any, results: Path, requests: Path | None) -> NoReturn:
+    """Failed requests and bad lines to stderr; exit 1 when either file had bad lines."""
+    both = est is not None
+    _report_errors(cost.failed, "failed request", f"{results.name}: " if both else "")
+    _report_errors(cost.errors, "bad line", f"{results.name}: " if both else "")
+    if est is not None and requests is not None:
+        _report_errors(est.errors, "bad line", f"{requests.name}: ")
+    sys.exit(1 if cost.errors or (est is not None and est.errors) else 0)
+
+
 @main.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=_FILE)
 @click.option(
     "--estimate",
     "input_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=_FILE,
     help="The job's input file, to reconcile the estimate with the actual costs.",
 )
 @click.option(
-    "--output-tokens", type=int, help="With --estimate: visible answer tokens expected per request."
+    "--output-tokens",
+    type=_OUTPUT_TOKENS,
+    help="With --estimate: visible answer tokens expected per request.",
 )
+@click.option("--model", "-m", help=_MODEL_HELP)
+@click.option("--token-profile", "profile_file", type=_FILE, help="With --estimate: a JSON TokenProfile.")
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--progress/--no-progress", default=None)
 def actual(
-    file: Path, input_file: Path | None, output_tokens: int | None, as_json: bool, progress: bool | None
+    file: Path,
+    input_file: Path | None,
+    output_tokens: int | None,
+    model: str | None,
+    profile_file: Path | None,
+    as_json: bool,
+    progress: bool | None,
 ) -> None:
-    """Price a finished Batch job's output FILE; with --estimate, compare it with the estimate."""
-    import costcalc as cc
-
+    """Price a finished batch job's results FILE; with --estimate, compare it with the estimate."""
     if input_file is not None and output_tokens is None:
         raise click.UsageError("--estimate needs --output-tokens")
-    cost = cc.price_batch_output(file, progress=progress)
-    rec = None
-    if input_file is not None and output_tokens is not None:
-        est = cc.estimate_batch(input_file, output_tokens=output_tokens, progress=progress)
-        rec = cc.reconcile(est, cost)
+    cost, est, rec = _compare(file, input_file, output_tokens, model, profile_file, progress)
     if as_json:
         data = cost.model_dump(mode="json", exclude={"rows"})
         if rec is not None:
             data["reconciliation"] = rec.model_dump(mode="json", exclude={"rows"})
         _dump(data)
     else:
-        rows = [
-            [t.model, f"{t.requests:,}", f"{t.input_tokens:,}", f"{t.output_tokens:,}", _usd(t.expected)]
-            for t in cost.per_model.values()
-        ]
-        rows.append(
-            [
-                "total",
-                f"{cost.requests:,}",
-                f"{cost.input_tokens:,}",
-                f"{cost.output_tokens:,}",
-                _usd(cost.total),
-            ]
-        )
-        console = _console()
-        console.print(
-            _table(
-                f"{file.name}: {cost.requests:,} responses priced, {len(cost.failed)} failed",
-                ["model", "requests", "input tokens", "output tokens", "cost"],
-                rows,
-                right=(1, 2, 3, 4),
-            )
-        )
+        _print_actual(cost, file.name)
         if rec is not None:
-            console.print(
-                _table(
-                    "Estimate against actual (matched requests)",
-                    ["", "USD"],
-                    [
-                        ["estimated low", _usd(rec.estimated_low)],
-                        ["estimated expected", _usd(rec.estimated_expected)],
-                        ["estimated high", _usd(rec.estimated_high)],
-                        ["actual", _usd(rec.actual)],
-                        ["requests below / within / above", f"{rec.below} / {rec.within} / {rec.above}"],
-                        ["not in the output (failed or expired)", f"{len(rec.not_in_output)}"],
-                    ],
-                    right=(1,),
-                )
-            )
-    _report_errors(cost.failed, "failed request")
-    _report_errors(cost.errors)
-    sys.exit(1 if cost.errors else 0)
+            _print_reconciliation(rec)
+    _finish(cost, est, file, input_file)
+
+
+@main.command()
+@click.argument("requests", type=_FILE)
+@click.argument("results", type=_FILE)
+@click.option(
+    "--output-tokens", type=_OUTPUT_TOKENS, required=True, help="Visible answer tokens expected per request."
+)
+@click.option("--model", "-m", help=_MODEL_HELP)
+@click.option("--token-profile", "profile_file", type=_FILE, help="A JSON TokenProfile for the estimate.")
+@click.option("--json", "as_json", is_flag=True, help="The reconciliation, with every matched request.")
+@click.option("--progress/--no-progress", default=None)
+def reconcile(
+    requests: Path,
+    results: Path,
+    output_tokens: int,
+    model: str | None,
+    profile_file: Path | None,
+    as_json: bool,
+    progress: bool | None,
+) -> None:
+    """Compare a batch job's estimate (its REQUESTS file) with what it cost (its RESULTS file)."""
+    cost, est, rec = _compare(results, requests, output_tokens, model, profile_file, progress)
+    if as_json:
+        _dump(rec.model_dump(mode="json"))
+    else:
+        _print_actual(cost, results.name)
+        _print_reconciliation(rec)
+    _finish(cost, est, results, requests)
 
 
 # -- catalog maintenance ---------------------------------------------------------------------------

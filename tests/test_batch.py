@@ -72,15 +72,16 @@ LINES: list[str] = [
     json.dumps(GOOD_13),  # 13 good
     json.dumps(chat("j", "o4-mini", "hi", reasoning_effort="minimal")),  # 14 effort not accepted
 ]
+# The reasons are the provider modules' typed errors, which name the field first ("body: ...").
 BAD = {
     2: "invalid JSON",
-    3: "missing body",
+    3: "body: is missing",
     4: "unknown model 'gpt-7'",
     5: "context window",
     8: "duplicate custom_id 'a' (first on line 1)",
     9: "not a Batch endpoint",
     11: "must be a JSON object",
-    12: "body.messages must be a list",
+    12: "body.messages: must be a non-empty list",
     14: "accepted efforts: low, medium, high",
 }
 

@@ -129,3 +129,74 @@ def test_actual_with_reconciliation(tmp_path: Path) -> None:
     missing = run("actual", str(output), "--estimate", str(requests))
     assert missing.returncode == 2
     assert "--estimate needs --output-tokens" in missing.stderr
+
+
+def test_actual_on_anthropic_and_gemini_results(tmp_path: Path) -> None:
+    from tests.test_batch_providers import CLAUDE_RESULTS, CLAUDE_TOTAL, GEMINI_OUTPUT
+
+    claude = tmp_path / "claude.jsonl"
+    claude.write_text("\n".join(json.dumps(x) for x in CLAUDE_RESULTS) + "\n", encoding="utf-8")
+    result = run("actual", str(claude), "--json")
+    assert result.returncode == 0, result.stderr  # failed requests are the job's outcome, not bad input
+    data = json.loads(result.stdout)
+    assert Decimal(data["total"]) == CLAUDE_TOTAL  # the hand-checked $0.834875
+    assert data["file_format"] == "Anthropic Message Batches"
+    assert [(f["custom_id"], f["status"]) for f in data["failed"]] == [
+        ("e1", "errored"),
+        ("x1", "expired"),
+        ("c1", "canceled"),
+    ]
+    table = run("actual", str(claude))
+    assert "$0.834875" in table.stdout
+    assert "line 4 (x1): expired" in table.stderr
+    gemini = tmp_path / "gemini.jsonl"
+    gemini.write_text("\n".join(json.dumps(x) for x in GEMINI_OUTPUT) + "\n", encoding="utf-8")
+    priced = run("actual", str(gemini), "--model", "gemini-2.5-flash", "--json")
+    assert priced.returncode == 0, priced.stderr
+    assert Decimal(json.loads(priced.stdout)["total"]) == Decimal("0.004605")  # as test_gemini_output_file
+    unnamed = run("actual", str(gemini), "--json")  # the line that names no model is a bad line
+    assert unnamed.returncode == 1
+    assert "line 2 (g2)" in unnamed.stderr
+
+
+def test_batch_and_reconcile_on_the_bundled_claude_and_gemini_jobs() -> None:
+    import costcalc as cc
+
+    gemini = str(EXAMPLES / "gemini_requests.jsonl")
+    missing = run("batch", gemini, "--output-tokens", "300")
+    assert missing.returncode == 2
+    assert "pass model=" in missing.stderr
+    named = run("batch", gemini, "--output-tokens", "300", "--model", "gemini-2.5-flash", "--json")
+    assert named.returncode == 0, named.stderr
+    mine = cc.estimate_batch(EXAMPLES / "gemini_requests.jsonl", output_tokens=300, model="gemini-2.5-flash")
+    data = json.loads(named.stdout)
+    assert (data["requests"], Decimal(data["expected"]), data["tokens_exact"]) == (300, mine.expected, False)
+    rec = run(
+        "reconcile",
+        str(EXAMPLES / "anthropic_requests.jsonl"),
+        str(EXAMPLES / "anthropic_results.jsonl"),
+        "--output-tokens",
+        "300",
+        "--json",
+    )
+    assert rec.returncode == 0, rec.stderr
+    mine = cc.reconcile(
+        cc.estimate_batch(EXAMPLES / "anthropic_requests.jsonl", output_tokens=300),
+        cc.price_batch_output(EXAMPLES / "anthropic_results.jsonl"),
+    )
+    got = json.loads(rec.stdout)
+    assert Decimal(got["actual"]) == mine.actual
+    assert got["above_ceiling"] == []
+
+
+def test_usage_errors_and_the_wrong_file() -> None:
+    requests = str(EXAMPLES / "batch_requests.jsonl")
+    negative = run("batch", requests, "--output-tokens", "-5")
+    assert negative.returncode == 2
+    bogus = run("batch", requests, "--output-tokens", "5", "--tier", "bogus")
+    assert bogus.returncode == 2
+    assert "unknown tier 'bogus'" in bogus.stderr
+    wrong = run("actual", requests)  # an input file given by mistake
+    assert wrong.returncode == 1
+    assert "this is a request (input) file" in wrong.stderr
+    assert wrong.stdout == ""

@@ -1,4 +1,7 @@
-"""Properties of price() over random usages, models and tiers (strategies from costcalc.testing)."""
+"""Properties of price() over random usages, models and tiers (strategies from costcalc.testing).
+
+Usages with output are drawn against chat models: embedding and moderation models bill input only.
+"""
 
 from __future__ import annotations
 

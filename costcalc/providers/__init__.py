@@ -9,11 +9,16 @@ Each module offers:
   and ``MARKS`` (the keys, at the top or in the usage block, that only its payloads have);
 - optionally ``HOSTED``: ``{(provider, base shape): shape}``, the shape a payload detected as one of
   the base shapes (``openai.chat``, ``anthropic``...) is read as when the caller says who served it;
-- optionally ``read_batch_result(line) -> BatchResult`` and ``read_batch_request(line) ->
-  BatchRequest``: its batch file formats;
+- for the makers' modules (``BASE``), ``batch_kind(line) -> "request" | "result" | None``,
+  ``read_batch_result(line) -> BatchResult`` and ``read_batch_request(line) -> BatchRequest``: its
+  batch file formats (``BATCH_FORMAT`` names them, ``BATCH_ID`` is the field that identifies a
+  request), and ``count_request(endpoint, body, info, catalog) -> RequestCount``: a request body's
+  prompt as billed (exactly where the provider publishes its tokenizer, else the approximation's
+  base);
 
 and the shared pieces live in :mod:`costcalc.providers.base`. This module is the small
-provider-neutral interface the rest of costcalc calls: :func:`detect` and :func:`read`.
+provider-neutral interface the rest of costcalc calls: :func:`detect`, :func:`read` and
+:func:`batch_format`.
 
 Detection. The base modules (``openai``, ``anthropic``, ``gemini``) read the makers' own formats;
 the vendor modules read a host's or a vendor's format, which often looks like one of the base
@@ -46,7 +51,19 @@ from costcalc.providers import (
 )
 from costcalc.providers.base import Reading, get, is_map, kind, plain
 
-__all__ = ["BASE", "HOSTED", "MODULES", "OWNERS", "SHAPES", "VENDORS", "detect", "module_for", "read"]
+__all__ = [
+    "BASE",
+    "BY_PROVIDER",
+    "HOSTED",
+    "MODULES",
+    "OWNERS",
+    "SHAPES",
+    "VENDORS",
+    "batch_format",
+    "detect",
+    "module_for",
+    "read",
+]
 
 #: The makers' own formats, which other vendors' payloads often look like.
 BASE: Final[tuple[ModuleType, ...]] = (openai, anthropic, gemini)
@@ -68,6 +85,19 @@ _MARKS: Final = frozenset(key for module in VENDORS for key in module.MARKS)
 _ID_PREFIXES: Final = tuple(p for module in VENDORS for p in getattr(module, "ID_PREFIXES", ()))
 #: The provider each vendor shape's payloads are billed by.
 OWNERS: Final[dict[str, str]] = {shape: owner for module in VENDORS for shape, owner in module.OWNERS.items()}
+#: The makers' modules by the provider whose models they describe (a model's creator): their
+#: batch formats and request bodies.
+BY_PROVIDER: Final[dict[str, ModuleType]] = {module.PROVIDER: module for module in BASE}
+
+
+def batch_format(data: Mapping[str, Any]) -> tuple[ModuleType, str] | None:
+    """The provider module whose batch file ``data`` is a line of, and the kind of line
+    (``"request"`` or ``"result"``); None when it is no provider's batch line."""
+    for module in BASE:  # the formats are disjoint: at most one module claims a line
+        kind_ = module.batch_kind(data)
+        if kind_ is not None:
+            return module, kind_
+    return None
 
 
 def detect(data: Any, provider: str | None = None, *, strict: bool = True) -> str:

@@ -13,6 +13,7 @@ surcharge where the catalog has one.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -23,19 +24,40 @@ from costcalc.providers.base import (
     BatchRequest,
     BatchResult,
     Reading,
+    RequestCount,
     UsageSpec,
     details,
+    effort_for_budget,
     get,
     is_map,
     kind,
     make_usage,
 )
 
-__all__ = ["SHAPES", "TIERS", "detect", "read", "read_batch_request", "read_batch_result"]
+__all__ = [
+    "BATCH_FORMAT",
+    "BATCH_ID",
+    "DEFAULT_ENDPOINT",
+    "SHAPES",
+    "TIERS",
+    "batch_kind",
+    "count_request",
+    "detect",
+    "read",
+    "read_batch_request",
+    "read_batch_result",
+]
 
 PROVIDER: Final = "anthropic"
 SHAPES: Final = ("anthropic", "anthropic.batch")
 TIERS: Final = {"standard": "standard", "batch": "batch", "priority": "priority"}
+#: The Message Batches file format, as messages name it, and the field that identifies a request.
+BATCH_FORMAT: Final = "Anthropic Message Batches"
+BATCH_ID: Final = "custom_id"
+#: The endpoint a bare request body is counted for.
+DEFAULT_ENDPOINT: Final = "/v1/messages"
+#: What each kind of line holds, for messages about a line of the wrong kind.
+BATCH_FIELDS: Final = {"request": "custom_id, params", "result": "custom_id, result"}
 
 USAGE: Final = UsageSpec(
     read={
@@ -208,6 +230,18 @@ def _surcharges(block: Mapping[str, Any], path: str) -> tuple[str, ...]:
 # -- Message Batches ------------------------------------------------------------------------------------
 
 
+def batch_kind(data: Mapping[str, Any]) -> str | None:
+    """``"request"`` for a Message Batches request, ``"result"`` for a results line (or an SDK
+    ``MessageBatchIndividualResponse``), None for neither."""
+    if "custom_id" not in data:
+        return None
+    if "result" in data:
+        return "result"
+    if "params" in data:
+        return "request"
+    return None
+
+
 def read_batch_result(data: Any) -> BatchResult:
     """One line of a Message Batches results file (or an SDK ``MessageBatchIndividualResponse``):
     ``succeeded`` is priced at the batch tier; ``errored``, ``canceled`` and ``expired`` are
@@ -257,3 +291,236 @@ def read_batch_request(data: Mapping[str, Any]) -> BatchRequest:
     if not isinstance(model, str) or not model:
         raise InvalidRequestError(f"must be a model name, got {kind(model)}", field="params.model")
     return BatchRequest(custom_id, params, "/v1/messages", model)
+
+
+# -- request bodies -----------------------------------------------------------------------------------
+
+#: The tool-use system prompt Anthropic adds to a request that has tools, in Claude tokens: the
+#: pricing page's "Tool use system prompt token count" (checked 2026-11-25), the larger of its
+#: tool_choice figures (auto/none, any/tool): Claude 3 Opus 530 / 281, Sonnet 159 / 235, Haiku
+#: 264 / 340; Claude 4 models 346 / 313, used for every later model too.
+TOOL_PROMPT_TOKENS: Final = {"claude-3-opus": 530, "claude-3-sonnet": 235, "claude-3-haiku": 340}
+TOOL_PROMPT_DEFAULT: Final = 346
+#: The Chat Completions message rule, applied to Claude's turns in o200k tokens: 3 per message
+#: (the system prompt counts as one) and 3 to prime the reply.
+_PER_MESSAGE: Final = 3
+_REPLY_PRIMING: Final = 3
+#: Server tools that bill per use beyond tokens (web fetch bills tokens only).
+_PER_USE_TOOLS: Final = ("web_search", "code_execution")
+#: thinking.type / output_config.effort -> the effort words of the ``anthropic-thinking`` profile.
+_EFFORTS: Final = {"low": "low", "medium": "medium", "high": "high", "xhigh": "high", "max": "high"}
+
+
+def count_request(endpoint: str, body: Mapping[str, Any], info: Any, catalog: Any) -> RequestCount:
+    """The prompt of a Messages request body (a Message Batches ``params``), approximately.
+
+    Claude's tokenizer is not public: the count is o200k_base tokens of every text the request
+    sends (system prompt, messages, tool definitions as JSON, tool calls and results) plus the
+    Chat Completions message rule, which the estimate scales by the Claude ratio band
+    (:mod:`costcalc.approximation`); the tool-use system prompt is added in Claude tokens.
+    Tokens up to the last ``cache_control`` breakpoint are reported as cacheable (5-minute or
+    1-hour). Thinking (``thinking``, ``output_config.effort``) sets the effort: off is "none".
+    """
+    from costcalc.tokens.text import encoding_for
+
+    if info.kind != "chat":
+        raise InvalidRequestError(
+            f"{info.id!r} is a {info.kind} model; /v1/messages takes chat models", field="params.model"
+        )
+    enc = encoding_for(info.id, catalog, warn=False)[0]
+    counter = _Counter(enc.encode_ordinary)
+    if body.get("cache_control") is not None:
+        counter.automatic = _ttl(body["cache_control"], "params.cache_control")
+    tools = get(body.get("tools"))
+    if tools is not None:
+        if not isinstance(tools, list):
+            raise InvalidRequestError(f"must be a list, got {kind(tools)}", field="params.tools")
+        for i, tool in enumerate(tools):
+            counter.tool(get(tool), f"params.tools[{i}]")
+    system = get(body.get("system"))
+    if system is not None:
+        counter.total += _PER_MESSAGE
+        counter.content(system, "params.system")
+    messages = get(body.get("messages"))
+    if not isinstance(messages, list) or not messages:
+        raise InvalidRequestError(
+            f"must be a non-empty list of messages, got {kind(messages)}", field="params.messages"
+        )
+    for i, message in enumerate(messages):
+        message = get(message)
+        where = f"params.messages[{i}]"
+        if not is_map(message):
+            raise InvalidRequestError(f"must be an object, got {kind(message)}", field=where)
+        if message.get("role") not in ("user", "assistant"):
+            raise InvalidRequestError(
+                f"must be 'user' or 'assistant', got {kind(message.get('role'))}", field=f"{where}.role"
+            )
+        if "content" not in message:
+            raise InvalidRequestError("is missing", field=f"{where}.content")
+        counter.total += _PER_MESSAGE
+        counter.content(get(message["content"]), f"{where}.content")
+    counter.total += _REPLY_PRIMING
+    counter.close()
+    fixed = 0
+    if tools:
+        fixed = next(
+            (n for prefix, n in TOOL_PROMPT_TOKENS.items() if info.id.startswith(prefix)), TOOL_PROMPT_DEFAULT
+        )
+    cap = body.get("max_tokens")
+    if type(cap) is not int or cap <= 0:
+        raise InvalidRequestError(f"must be a whole number > 0, got {cap!r}", field="params.max_tokens")
+    return RequestCount(
+        info.id,
+        counter.total + fixed,
+        cap,
+        _effort(body),
+        endpoint,
+        info.tokenizer_exact,
+        fixed_tokens=fixed,
+        cache_5m_tokens=counter.cached_5m,
+        cache_1h_tokens=counter.cached_1h,
+        surcharges=_request_surcharges(body),
+    )
+
+
+def _request_surcharges(body: Mapping[str, Any]) -> tuple[str, ...]:
+    try:
+        return _surcharges(body, "params")
+    except UsageParseError as exc:  # the same rule as for responses, reported as a request's error
+        raise InvalidRequestError(str(exc).removeprefix(f"{exc.path}: "), field=exc.path) from None
+
+
+def _effort(body: Mapping[str, Any]) -> str:
+    """The effort a request asks for: thinking off (the API's default) is "none"."""
+    thinking = get(body.get("thinking"))
+    config = get(body.get("output_config"))
+    stated = config.get("effort") if is_map(config) else None
+    if stated is not None and stated not in _EFFORTS:
+        raise InvalidRequestError(
+            f"must be one of {', '.join(_EFFORTS)}, got {kind(stated)}", field="params.output_config.effort"
+        )
+    if thinking is None:
+        return _EFFORTS[stated] if stated is not None else "none"
+    if not is_map(thinking):
+        raise InvalidRequestError(f"must be an object, got {kind(thinking)}", field="params.thinking")
+    mode = thinking.get("type")
+    if mode == "disabled":
+        return "none"
+    if mode == "enabled":
+        budget = thinking.get("budget_tokens")
+        if type(budget) is not int or budget <= 0:
+            raise InvalidRequestError(
+                f"must be a whole number > 0, got {budget!r}", field="params.thinking.budget_tokens"
+            )
+        return _EFFORTS[stated] if stated is not None else effort_for_budget(budget)
+    if mode == "adaptive":
+        return _EFFORTS[stated] if stated is not None else "medium"
+    raise InvalidRequestError(
+        f"must be 'enabled', 'disabled' or 'adaptive', got {kind(mode)}", field="params.thinking.type"
+    )
+
+
+def _ttl(control: Any, where: str) -> str:
+    control = get(control)
+    if not is_map(control) or control.get("type") != "ephemeral":
+        raise InvalidRequestError(f"must be {{'type': 'ephemeral'}}, got {kind(control)}", field=where)
+    ttl = control.get("ttl", "5m")
+    if ttl not in ("5m", "1h"):
+        raise InvalidRequestError(f"must be '5m' or '1h', got {kind(ttl)}", field=f"{where}.ttl")
+    return str(ttl)
+
+
+class _Counter:
+    """o200k tokens of a request's texts, in prompt order, and where its cache breakpoints fall."""
+
+    __slots__ = ("automatic", "cached_1h", "cached_5m", "encode", "total")
+
+    def __init__(self, encode: Any) -> None:
+        self.encode = encode
+        self.total = 0
+        self.cached_5m = self.cached_1h = 0
+        self.automatic: str | None = None
+
+    def text(self, value: Any, where: str) -> None:
+        if not isinstance(value, str):
+            raise InvalidRequestError(f"must be a string, got {kind(value)}", field=where)
+        self.total += len(self.encode(value))
+
+    def json(self, value: Any) -> None:
+        self.total += len(self.encode(json.dumps(value, ensure_ascii=False, separators=(",", ":"))))
+
+    def breakpoint(self, block: Mapping[str, Any], where: str) -> None:
+        control = block.get("cache_control")
+        if control is None:
+            return
+        # Longer retentions come first in a prompt: everything before a 1-hour breakpoint is
+        # written for an hour, the rest up to the last breakpoint for 5 minutes.
+        if _ttl(control, f"{where}.cache_control") == "1h":
+            self.cached_1h, self.cached_5m = self.total, 0
+        else:
+            self.cached_5m = self.total - self.cached_1h
+
+    def close(self) -> None:
+        if self.automatic == "1h":
+            self.cached_1h, self.cached_5m = self.total, 0
+        elif self.automatic == "5m":
+            self.cached_5m = self.total - self.cached_1h
+
+    def tool(self, tool: Any, where: str) -> None:
+        if not is_map(tool):
+            raise InvalidRequestError(f"must be an object, got {kind(tool)}", field=where)
+        kind_ = tool.get("type")
+        if isinstance(kind_, str) and kind_.startswith(_PER_USE_TOOLS):
+            raise InvalidRequestError(
+                f"a {kind_!r} tool bills per use (searches, container time), which an estimate cannot "
+                "know; estimate the requests without it and add the expected uses",
+                field=f"{where}.type",
+            )
+        name = tool.get("name")
+        if not isinstance(name, str) or not name:
+            raise InvalidRequestError(f"must be a tool name, got {kind(name)}", field=f"{where}.name")
+        self.total += len(self.encode(name))
+        if tool.get("description") is not None:
+            self.text(tool["description"], f"{where}.description")
+        schema = get(tool.get("input_schema"))
+        if schema is not None:
+            if not is_map(schema):
+                raise InvalidRequestError(
+                    f"must be an object, got {kind(schema)}", field=f"{where}.input_schema"
+                )
+            self.json(schema)
+        self.breakpoint(tool, where)
+
+    def content(self, content: Any, where: str) -> None:
+        if isinstance(content, str):
+            self.total += len(self.encode(content))
+            return
+        if not isinstance(content, list):
+            raise InvalidRequestError(
+                f"must be a string or a list of content blocks, got {kind(content)}", field=where
+            )
+        for i, raw in enumerate(content):
+            self.block(get(raw), f"{where}[{i}]")
+
+    def block(self, block: Any, where: str) -> None:
+        if not is_map(block):
+            raise InvalidRequestError(f"must be a content block object, got {kind(block)}", field=where)
+        kind_ = block.get("type")
+        if kind_ == "text":
+            self.text(block.get("text"), f"{where}.text")
+        elif kind_ in ("tool_use", "server_tool_use"):
+            self.text(block.get("name"), f"{where}.name")
+            self.json(get(block.get("input")))
+        elif kind_ == "tool_result":
+            inner = get(block.get("content"))
+            if inner is not None:
+                self.content(inner, f"{where}.content")
+        elif kind_ == "thinking":
+            self.text(block.get("thinking"), f"{where}.thinking")
+        else:
+            raise InvalidRequestError(
+                f"is a {kind_!r} block, which costcalc cannot estimate offline (text, tool_use, "
+                "tool_result and thinking blocks are counted)",
+                field=where,
+            )
+        self.breakpoint(block, where)

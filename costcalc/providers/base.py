@@ -35,6 +35,7 @@ __all__ = [
     "cached_media_bounds",
     "count",
     "details",
+    "effort_for_budget",
     "get",
     "is_map",
     "kind",
@@ -110,7 +111,13 @@ class BatchResult:
 
 @dataclass(frozen=True)
 class RequestCount:
-    """A request body as billed before it is sent: prompt tokens, output cap, effort, endpoint."""
+    """A request body as billed before it is sent: prompt tokens, output cap, effort, endpoint.
+
+    ``exact`` is False when the provider publishes no tokenizer: ``input_tokens`` is then the
+    :mod:`costcalc.approximation` base count (o200k_base), which the estimate scales by the model
+    family's ratio band. ``fixed_tokens`` (part of ``input_tokens``) are already in the provider's
+    own units (images by its published rule, the tool-use system prompt) and are not scaled.
+    """
 
     model: str
     input_tokens: int
@@ -120,13 +127,23 @@ class RequestCount:
     exact: bool
     #: Requests that bill input only (embeddings, moderation): no output, no reasoning.
     input_only: bool = False
+    fixed_tokens: int = 0
+    #: Prompt tokens up to the request's last cache breakpoint (part of ``input_tokens``), which
+    #: may bill as cache writes (5-minute and 1-hour retention) or as cache reads.
+    cache_5m_tokens: int = 0
+    cache_1h_tokens: int = 0
+    #: How many answers the request asks for (``n``, ``candidateCount``): each bills its output.
+    choices: int = 1
+    #: Multipliers the request asks for by name (Anthropic US-only inference: "inference_geo_us").
+    surcharges: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class BatchRequest:
-    """One line of a batch input file."""
+    """One line of a batch input file. ``custom_id`` is None for a Gemini inline request with no
+    ``metadata.key`` (such requests are known by their position)."""
 
-    custom_id: str
+    custom_id: str | None
     body: Mapping[str, Any]
     endpoint: str
     model: str | None
@@ -293,6 +310,22 @@ def cached_media_bounds(
         high[name] = min(total, left_high)
         left_high -= high[name]
     return low, high
+
+
+# -- request bodies ------------------------------------------------------------------------------------
+
+#: Thinking budgets as the effort words of the reasoning profiles: up to 2,048 tokens is "low", up
+#: to 16,384 "medium", more "high". costcalc's convention (the profiles call low, medium and high
+#: "small, moderate and large thinking budgets"); the request's output cap bounds the ceiling.
+BUDGET_EFFORTS: tuple[tuple[int, str], ...] = ((2_048, "low"), (16_384, "medium"))
+
+
+def effort_for_budget(budget: int) -> str:
+    """The effort word for a thinking budget of ``budget`` tokens (> 0)."""
+    for limit, effort in BUDGET_EFFORTS:
+        if budget <= limit:
+            return effort
+    return "high"
 
 
 # -- declarative usage blocks --------------------------------------------------------------------------

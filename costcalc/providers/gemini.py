@@ -14,6 +14,7 @@ with Google Maps, one ``maps_grounded_prompt``. ``trafficType`` names the tier.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from typing import Any, Final
@@ -25,9 +26,11 @@ from costcalc.providers.base import (
     BatchRequest,
     BatchResult,
     Reading,
+    RequestCount,
     UsageSpec,
     cached_media_bounds,
     count,
+    effort_for_budget,
     get,
     is_map,
     kind,
@@ -35,10 +38,29 @@ from costcalc.providers.base import (
     timestamp,
 )
 
-__all__ = ["SHAPES", "TRAFFIC_TIERS", "detect", "read", "read_batch_request", "read_batch_result"]
+__all__ = [
+    "BATCH_FORMAT",
+    "BATCH_ID",
+    "DEFAULT_ENDPOINT",
+    "SHAPES",
+    "TRAFFIC_TIERS",
+    "batch_kind",
+    "count_request",
+    "detect",
+    "read",
+    "read_batch_request",
+    "read_batch_result",
+]
 
 PROVIDER: Final = "google"
 SHAPES: Final = ("gemini", "gemini.batch")
+#: The Batch API's file format, as messages name it, and the field that identifies a request.
+BATCH_FORMAT: Final = "Gemini Batch"
+BATCH_ID: Final = "key"
+#: The endpoint a bare request body is counted for.
+DEFAULT_ENDPOINT: Final = "generateContent"
+#: What each kind of line holds, for messages about a line of the wrong kind.
+BATCH_FIELDS: Final = {"request": "key, request", "result": "key, response or error"}
 
 #: ``usageMetadata.trafficType`` -> costcalc tier; ``None``: not billed per token here.
 TRAFFIC_TIERS: Final[dict[str, str | None]] = {
@@ -284,18 +306,38 @@ def _tier(meta: Mapping[str, Any], path: str) -> str | None:
 # -- Batch ---------------------------------------------------------------------------------------------
 
 
+def batch_kind(data: Mapping[str, Any]) -> str | None:
+    """``"request"`` for a Batch input line (``{"key", "request"}``) or an inline request (an SDK
+    ``InlinedRequest``, or a dict with ``contents``); ``"result"`` for an output line (``{"key",
+    "response"}`` / ``{"key", "error"}``), an SDK ``InlinedResponse`` or a bare response; None for
+    neither."""
+    if "custom_id" in data:
+        return None
+    if "request" in data and ("key" in data or "metadata" in data):
+        return "request"
+    if "response" in data or "error" in data:
+        return "result" if "key" in data or "metadata" in data else None
+    if "contents" in data:
+        return "request"
+    if "usageMetadata" in data or "usage_metadata" in data:
+        return "result"
+    return None
+
+
 def read_batch_result(data: Any) -> BatchResult:
-    """One Gemini Batch output line ``{"key", "response"}`` / ``{"key", "error"}``, or an SDK
-    ``InlinedResponse``: a response is priced at the batch tier; an error is a failure."""
+    """One Gemini Batch output line ``{"key", "response"}`` / ``{"key", "error"}``, an SDK
+    ``InlinedResponse``, or a bare response of a batch job: a response is priced at the batch
+    tier; an error is a failure. ``custom_id`` is the key (None for an inline response with none)."""
     if not is_map(data):
         raise UsageParseError(f"a batch output line is a JSON object, got {kind(data)}")
     key = data.get("key")
     metadata = get(data.get("metadata"))
     if key is None and is_map(metadata):
         key = metadata.get("key")
-    cid = key if isinstance(key, str) else None
+    cid = key if isinstance(key, str) and key else None
     error = get(data.get("error"))
-    response = get(data.get("response"))
+    bare = "response" not in data and "error" not in data
+    response = data if bare else get(data.get("response"))
     if error:
         message = error.get("message") if is_map(error) else error
         code = error.get("code") if is_map(error) else None
@@ -307,6 +349,8 @@ def read_batch_result(data: Any) -> BatchResult:
     try:
         reading = _response(response, batch=True)
     except UsageParseError as exc:
+        if bare:
+            raise
         raise UsageParseError(
             str(exc).removeprefix(f"{exc.path}: ") if exc.path else str(exc),
             path=f"response.{exc.path}" if exc.path else "response",
@@ -315,13 +359,194 @@ def read_batch_result(data: Any) -> BatchResult:
 
 
 def read_batch_request(data: Mapping[str, Any]) -> BatchRequest:
-    """One Gemini Batch input line ``{"key", "request"}`` (the request carries no model: the job
-    does)."""
+    """One Gemini Batch request: an input line ``{"key", "request"}``, a REST inline request
+    ``{"request", "metadata"}``, or an SDK ``InlinedRequest`` (``contents``, ``config``,
+    ``model``, ``metadata``). Input lines carry no model (the job does); an inline request may."""
+    metadata = get(data.get("metadata"))
     key = data.get("key")
-    if not isinstance(key, str) or not key:
+    if key is None and is_map(metadata):
+        key = metadata.get("key")
+    if key is not None and (not isinstance(key, str) or not key):
         raise InvalidRequestError(f"must be a non-empty string, got {kind(key)}", field="key")
-    request = get(data.get("request"))
-    if not is_map(request):
-        raise InvalidRequestError(f"must be an object, got {kind(request)}", field="request")
+    if "key" in data and key is None:
+        raise InvalidRequestError("must be a non-empty string, got null", field="key")
+    if "request" in data:
+        request = get(data.get("request"))
+        if not is_map(request):
+            raise InvalidRequestError(f"must be an object, got {kind(request)}", field="request")
+    else:
+        request = data
     model = request.get("model")
-    return BatchRequest(key, request, "generateContent", model if isinstance(model, str) and model else None)
+    if model is not None and (not isinstance(model, str) or not model):
+        raise InvalidRequestError(f"must be a model name, got {kind(model)}", field="model")
+    return BatchRequest(key, request, "generateContent", model.removeprefix("models/") if model else None)
+
+
+# -- request bodies -----------------------------------------------------------------------------------
+
+#: Tools whose use is billed beyond tokens (grounding per prompt or query) or whose tokens an
+#: estimate cannot know (fetched URLs, retrieval) are refused; code execution bills tokens only.
+_TOKEN_ONLY_TOOLS: Final = frozenset({"functionDeclarations", "codeExecution"})
+#: Part fields that carry no tokens of their own, and parts counted as their JSON text.
+_FREE_PART_FIELDS: Final = frozenset({"thought", "thoughtSignature", "videoMetadata", "partMetadata"})
+_JSON_PARTS: Final = frozenset({"functionCall", "functionResponse", "executableCode", "codeExecutionResult"})
+_SNAKE: Final = re.compile(r"[A-Z]")
+
+
+def count_request(endpoint: str, body: Mapping[str, Any], info: Any, catalog: Any) -> RequestCount:
+    """The prompt of a ``generateContent`` request (REST camelCase or SDK snake_case), approximately.
+
+    Gemini's tokenizer is not public: the count is o200k_base tokens of every text the request
+    sends (system instruction, contents, function declarations and calls as JSON), which the
+    estimate scales by the Gemini ratio band (:mod:`costcalc.approximation`). Media parts,
+    ``cachedContent`` and grounding tools are refused: their tokens or fees cannot be known
+    offline. ``thinkingConfig`` sets the effort (a budget of 0 is "none", -1 the model's default).
+    """
+    from costcalc.tokens.text import encoding_for
+
+    if info.kind != "chat":
+        raise InvalidRequestError(
+            f"{info.id!r} is a {info.kind} model; generateContent takes chat models", field="model"
+        )
+    config = _pick(body, "generationConfig", "") or _pick(body, "config", "") or {}
+    if not is_map(config):
+        raise InvalidRequestError(f"must be an object, got {kind(config)}", field="generationConfig")
+    if _pick(body, "cachedContent", "") or _pick(config, "cachedContent", "config"):
+        raise InvalidRequestError(
+            "names cached content, whose tokens costcalc cannot count offline", field="cachedContent"
+        )
+    encode = encoding_for(info.id, catalog, warn=False)[0].encode_ordinary
+    total = 0
+    system = _pick(body, "systemInstruction", "")
+    if system is None:
+        system = _pick(config, "systemInstruction", "config")
+    if system is not None:
+        total += _content_tokens(system, "systemInstruction", encode)
+    contents = get(body.get("contents"))
+    if isinstance(contents, str):
+        contents = [contents]
+    if not isinstance(contents, list) or not contents:
+        raise InvalidRequestError(
+            f"must be a non-empty list of contents, got {kind(contents)}", field="contents"
+        )
+    for i, content in enumerate(contents):
+        total += _content_tokens(get(content), f"contents[{i}]", encode)
+    tools = _pick(body, "tools", "")
+    if tools is None:
+        tools = _pick(config, "tools", "config")
+    total += _tool_tokens(tools, encode)
+    cap = _pick(config, "maxOutputTokens", "generationConfig")
+    if cap is not None and (type(cap) is not int or cap <= 0):
+        raise InvalidRequestError(
+            f"must be a whole number > 0, got {cap!r}", field="generationConfig.maxOutputTokens"
+        )
+    choices = _pick(config, "candidateCount", "generationConfig")
+    choices = 1 if choices is None else choices
+    if type(choices) is not int or not 1 <= choices <= 8:
+        raise InvalidRequestError(
+            f"must be a whole number from 1 to 8, got {choices!r}", field="generationConfig.candidateCount"
+        )
+    return RequestCount(info.id, total, cap, _effort(config), endpoint, info.tokenizer_exact, choices=choices)
+
+
+def _pick(obj: Mapping[str, Any], name: str, path: str) -> Any:
+    """``obj[name]`` written in camelCase (REST) or snake_case (the SDK), plain; both is an error."""
+    snake = _SNAKE.sub(lambda m: "_" + m.group(0).lower(), name)
+    camel, other = obj.get(name), obj.get(snake) if snake != name else None
+    if camel is not None and other is not None:
+        raise InvalidRequestError(
+            f"{name!r} is given twice (camelCase and snake_case); send one",
+            field=f"{path}.{name}".lstrip("."),
+        )
+    return get(camel if camel is not None else other)
+
+
+def _tool_tokens(tools: Any, encode: Any) -> int:
+    if tools is None:
+        return 0
+    if not isinstance(tools, list):
+        raise InvalidRequestError(f"must be a list, got {kind(tools)}", field="tools")
+    total = 0
+    for i, raw in enumerate(tools):
+        tool = get(raw)
+        if not is_map(tool):
+            raise InvalidRequestError(f"must be an object, got {kind(tool)}", field=f"tools[{i}]")
+        for name, value in tool.items():
+            if value is None:
+                continue
+            camel = _camel(str(name))
+            if camel not in _TOKEN_ONLY_TOOLS:
+                raise InvalidRequestError(
+                    f"the {camel!r} tool bills per use or adds tokens that an estimate cannot know; "
+                    "estimate the requests without it",
+                    field=f"tools[{i}].{name}",
+                )
+            if camel == "functionDeclarations":
+                total += _json_tokens(get(value), encode)
+    return total
+
+
+def _effort(config: Mapping[str, Any]) -> str | None:
+    path = "generationConfig.thinkingConfig"
+    thinking = _pick(config, "thinkingConfig", "generationConfig")
+    if thinking is None:
+        return None  # dynamic thinking: the model's default
+    if not is_map(thinking):
+        raise InvalidRequestError(f"must be an object, got {kind(thinking)}", field=path)
+    level = _pick(thinking, "thinkingLevel", path)
+    if level is not None:
+        if not isinstance(level, str):
+            raise InvalidRequestError(f"must be a string, got {kind(level)}", field=f"{path}.thinkingLevel")
+        return level.lower()
+    budget = _pick(thinking, "thinkingBudget", path)
+    if budget is None or budget == -1:
+        return None
+    if type(budget) is not int or budget < 0:
+        raise InvalidRequestError(
+            f"must be -1 (dynamic), 0 (off) or a number of tokens, got {budget!r}",
+            field=f"{path}.thinkingBudget",
+        )
+    return "none" if budget == 0 else effort_for_budget(budget)
+
+
+def _content_tokens(content: Any, where: str, encode: Any) -> int:
+    if isinstance(content, str):
+        return len(encode(content))
+    if is_map(content):
+        parts = get(content.get("parts"))
+        if "parts" not in content and any(k in content for k in ("text", "functionCall", "function_call")):
+            parts = [content]  # a bare part
+    else:
+        parts = content
+    if not isinstance(parts, list):
+        raise InvalidRequestError(f"must be a Content with a list of parts, got {kind(content)}", field=where)
+    total = 0
+    for i, raw in enumerate(parts):
+        part = get(raw)
+        at = f"{where}.parts[{i}]"
+        if isinstance(part, str):
+            total += len(encode(part))
+            continue
+        if not is_map(part):
+            raise InvalidRequestError(f"must be an object, got {kind(part)}", field=at)
+        for name, value in part.items():
+            camel = _camel(str(name))
+            if value is None or camel in _FREE_PART_FIELDS:
+                continue
+            if camel == "text":
+                if not isinstance(value, str):
+                    raise InvalidRequestError(f"must be a string, got {kind(value)}", field=f"{at}.text")
+                total += len(encode(value))
+            elif camel in _JSON_PARTS:
+                total += _json_tokens(get(value), encode)
+            else:
+                raise InvalidRequestError(
+                    f"is a {camel!r} part, which costcalc cannot estimate offline (text and function "
+                    "parts are counted)",
+                    field=f"{at}.{name}",
+                )
+    return total
+
+
+def _json_tokens(value: Any, encode: Any) -> int:
+    return len(encode(json.dumps(value, ensure_ascii=False, separators=(",", ":"))))

@@ -40,9 +40,13 @@ from costcalc.providers.base import (
 )
 
 __all__ = [
+    "BATCH_FORMAT",
+    "BATCH_ID",
+    "DEFAULT_ENDPOINT",
     "ENDPOINTS",
     "SHAPES",
     "TIERS",
+    "batch_kind",
     "count_request",
     "detect",
     "read",
@@ -79,6 +83,16 @@ _REFUSED_TIERS: Final = {
     "scale": "Scale Tier is billed by reserved units, not per token",
     "ultrafast": "Ultrafast Processing has no published per-token price",
 }
+
+#: The Batch API's file format, as messages name it, and the field that identifies a request.
+BATCH_FORMAT: Final = "OpenAI Batch"
+BATCH_ID: Final = "custom_id"
+#: The endpoint a bare request body is counted for.
+DEFAULT_ENDPOINT: Final = "/v1/chat/completions"
+#: What each kind of line holds, for messages about a line of the wrong kind.
+BATCH_FIELDS: Final = {"request": "custom_id, method, url, body", "result": "custom_id, response, error"}
+#: The model a moderation request runs when its body names none (the API's default).
+DEFAULT_MODERATION_MODEL: Final = "omni-moderation-latest"
 
 #: Batch API endpoints and what each bills.
 ENDPOINTS: Final = (
@@ -634,6 +648,17 @@ _READERS: Final[dict[str, Callable[[Any], Reading]]] = {
 # -- Batch files --------------------------------------------------------------------------------------
 
 
+def batch_kind(data: Mapping[str, Any]) -> str | None:
+    """``"request"`` for a Batch input line, ``"result"`` for an output line, None for neither."""
+    if "custom_id" not in data or "result" in data or "params" in data:
+        return None  # the last two are Anthropic's
+    if "response" in data or "error" in data:
+        return "result"
+    if "url" in data or "body" in data or "method" in data:
+        return "request"
+    return None
+
+
 def _batch_reading(data: Any) -> Reading:
     result = read_batch_result(data)
     if result.failure is not None or result.reading is None:
@@ -746,10 +771,14 @@ def read_batch_request(data: Mapping[str, Any]) -> BatchRequest:
     method = data.get("method", "POST")
     if method != "POST":
         raise InvalidRequestError(f"must be POST, got {method!r}", field="method")
-    body = data.get("body")
+    body = get(data.get("body"))
+    if body is None:
+        raise InvalidRequestError("is missing", field="body")
     if not is_map(body):
         raise InvalidRequestError(f"must be an object, got {kind(body)}", field="body")
     model = body.get("model")
+    if model is None and url == "/v1/moderations":
+        model = DEFAULT_MODERATION_MODEL
     if not isinstance(model, str) or not model:
         raise InvalidRequestError(f"must be a model name, got {kind(model)}", field="body.model")
     return BatchRequest(custom_id, body, str(url), model)
@@ -760,7 +789,8 @@ def read_batch_request(data: Mapping[str, Any]) -> BatchRequest:
 
 def count_request(endpoint: str, body: Mapping[str, Any], info: Any, catalog: Any) -> RequestCount:
     """The billed prompt of an OpenAI request body for ``endpoint``, exactly (tiktoken), with the
-    request's own output cap and reasoning effort. ``info`` is the resolved ModelInfo."""
+    request's own output cap, reasoning effort and number of choices. ``info`` is the resolved
+    ModelInfo; a model that the endpoint does not serve is an error."""
     from costcalc.tokens.chat import count_messages
     from costcalc.tokens.text import encoding_for
 
@@ -769,39 +799,47 @@ def count_request(endpoint: str, body: Mapping[str, Any], info: Any, catalog: An
         raise InvalidRequestError(f"{endpoint!r} is not an endpoint costcalc counts", field="url")
     if info.kind not in allowed:
         raise InvalidRequestError(
-            f"{info.id!r} is a {info.kind} model; {endpoint} takes {' or '.join(allowed)} models",
+            f"{info.id!r} is a{'n' if info.kind[0] in 'aeiou' else ''} {info.kind} model; {endpoint} "
+            f"takes {' or '.join(allowed)} models",
             field="body.model",
         )
     effort: Any = None
     input_only = False
+    choices = 1
+    # The name as sent: a dated snapshot can count differently (gpt-3.5-turbo-0301's message rule).
+    stated = body.get("model")
+    name: str = stated if isinstance(stated, str) and stated else info.id
     if endpoint == "/v1/chat/completions":
         messages = body.get("messages")
-        if not isinstance(messages, list):
+        if not isinstance(messages, list) or not messages:
             raise InvalidRequestError(
-                f"must be a list of messages, got {kind(messages)}", field="body.messages"
+                f"must be a non-empty list of messages, got {kind(messages)}", field="body.messages"
             )
         tools = body.get("tools") or body.get("functions")
-        tokens = count_messages(messages, info.id, tools=tools, catalog=catalog, warn_approximate=False)
+        tokens = count_messages(messages, name, tools=tools, catalog=catalog, warn_approximate=False)
         cap = _cap(body, ("max_completion_tokens", "max_tokens"))
         effort = body.get("reasoning_effort")
+        choices = _choices(body)
     elif endpoint == "/v1/responses":
         if "input" not in body:
             raise InvalidRequestError("is missing", field="body.input")
+        if body["input"] == []:
+            raise InvalidRequestError("must not be empty", field="body.input")
         tokens = count_messages(
             body["input"],
-            info.id,
+            name,
             tools=body.get("tools"),
             instructions=body.get("instructions"),
             catalog=catalog,
             warn_approximate=False,
         )
         cap = _cap(body, ("max_output_tokens",))
-        reasoning = body.get("reasoning")
+        reasoning = get(body.get("reasoning"))
         if is_map(reasoning):
             effort = reasoning.get("effort")
     elif endpoint in ("/v1/embeddings", "/v1/moderations"):
         enc = encoding_for(info.id, catalog, warn=False)[0]
-        tokens = _embedding_tokens(body, enc)
+        tokens = _embedding_tokens(body, enc, moderation=endpoint == "/v1/moderations")
         cap = None
         input_only = True
     else:  # /v1/completions
@@ -809,12 +847,16 @@ def count_request(endpoint: str, body: Mapping[str, Any], info: Any, catalog: An
         prompt = body.get("prompt")
         prompts = [prompt] if isinstance(prompt, str) else prompt
         if not isinstance(prompts, list) or not prompts or not all(isinstance(p, str) for p in prompts):
-            raise InvalidRequestError("must be a string or a list of strings", field="body.prompt")
+            raise InvalidRequestError("must be a string or a non-empty list of strings", field="body.prompt")
         tokens = sum(len(enc.encode_ordinary(p)) for p in prompts)
         cap = _cap(body, ("max_tokens",))
+        # Each prompt of the list is its own completion (n of them, each billing its output).
+        choices = _choices(body) * len(prompts)
     if effort is not None and not isinstance(effort, str):
         raise InvalidRequestError(f"must be a string, got {kind(effort)}", field="body.reasoning_effort")
-    return RequestCount(info.id, tokens, cap, effort, endpoint, info.tokenizer_exact, input_only)
+    return RequestCount(
+        info.id, tokens, cap, effort, endpoint, info.tokenizer_exact, input_only, choices=choices
+    )
 
 
 def _cap(body: Mapping[str, Any], keys: tuple[str, ...]) -> int | None:
@@ -827,7 +869,16 @@ def _cap(body: Mapping[str, Any], keys: tuple[str, ...]) -> int | None:
     return None
 
 
-def _embedding_tokens(body: Mapping[str, Any], enc: Any) -> int:
+def _choices(body: Mapping[str, Any]) -> int:
+    value = body.get("n")
+    if value is None:
+        return 1
+    if type(value) is not int or not 1 <= value <= 128:
+        raise InvalidRequestError(f"must be a whole number from 1 to 128, got {value!r}", field="body.n")
+    return value
+
+
+def _embedding_tokens(body: Mapping[str, Any], enc: Any, *, moderation: bool = False) -> int:
     if "input" not in body:
         raise InvalidRequestError("is missing", field="body.input")
     value = body["input"]
@@ -842,13 +893,23 @@ def _embedding_tokens(body: Mapping[str, Any], enc: Any) -> int:
         )
     total = 0
     for i, item in enumerate(items):
+        where = f"body.input[{i}]" if items is value else "body.input"
         if isinstance(item, str):
             total += len(enc.encode_ordinary(item))
-        elif isinstance(item, list) and item and all(type(t) is int and 0 <= t < enc.n_vocab for t in item):
+        elif moderation and is_map(item) and item.get("type") == "text" and isinstance(item.get("text"), str):
+            total += len(enc.encode_ordinary(item["text"]))
+        elif (
+            not moderation
+            and isinstance(item, list)
+            and item
+            and all(type(t) is int and 0 <= t < enc.n_vocab for t in item)
+        ):
             total += len(item)
         else:
-            raise InvalidRequestError(
-                f"must be a string or a non-empty array of token ids in [0, {enc.n_vocab}), got {kind(item)}",
-                field=f"body.input[{i}]" if items is value else "body.input",
+            wanted = (
+                "a string or a text part (costcalc counts text moderation inputs)"
+                if moderation
+                else f"a string or a non-empty array of token ids in [0, {enc.n_vocab})"
             )
+            raise InvalidRequestError(f"must be {wanted}, got {kind(item)}", field=where)
     return total

@@ -49,3 +49,23 @@ reported: Decimal | None = served.reported_cost
 shape: str = cc.detect_shape(payload, provider="groq")
 read_as: str = cc.read_response(payload, provider="groq").shape
 counted: cc.Usage = cc.usage_from_response(payload, provider="groq")
+
+# Batch files of every provider, approximate token counts and their calibration.
+claude_line = {
+    "custom_id": "a",
+    "params": {
+        "model": "claude-sonnet-4-5",
+        "max_tokens": 100,
+        "messages": [{"role": "user", "content": "hi"}],
+    },
+}
+batch_estimate: cc.BatchEstimate = cc.estimate_batch(
+    [claude_line], output_tokens=lambda body: 100, model=None, token_profile=None, keep_rows=True
+)
+gemini_line = {"key": "k", "response": {"usageMetadata": {"promptTokenCount": 10}}}
+gemini_cost: cc.BatchCost = cc.price_batch_output([gemini_line], model="gemini-2.5-flash", keep_rows=True)
+duplicates: list[str] = cc.reconcile(batch_estimate, gemini_cost).duplicates
+fitted: cc.TokenProfile = cc.calibrate_tokens([("hello", 12)], model="claude-sonnet-4-5", min_observations=1)
+ends: tuple[int, int, int] = fitted.tokens(1_000)
+band: cc.Estimate = cc.estimate("hi", "claude-sonnet-4-5", output_tokens=10, token_profile=fitted)
+approximate: bool = band.tokens_exact
