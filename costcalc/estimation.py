@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict
 from costcalc.approximation import TokenProfile, token_profile_for
 from costcalc.catalog import Catalog, ModelInfo, catalog_or_default
 from costcalc.errors import InvalidInputError, UnpricedUsageError
-from costcalc.pricing import Cost, Usage
+from costcalc.pricing import MAX_TOKENS, Cost, Usage
 from costcalc.providers.base import RequestCount
 from costcalc.reasoning import EffortBand, ReasoningProfile, profile_for_model
 from costcalc.tokens.chat import ImageSizes, count_messages
@@ -177,11 +177,20 @@ def estimate(
     """
     cat = catalog_or_default(catalog)
     info = cat.get_model(model)
-    for name, value in (("output_tokens", output_tokens), ("cached_input_tokens", cached_input_tokens)):
-        if type(value) is not int or value < 0:
-            raise ValueError(f"{name} must be a whole number >= 0, got {value!r}")
-    if max_output_tokens is not None and (type(max_output_tokens) is not int or max_output_tokens <= 0):
-        raise ValueError(f"max_output_tokens must be a whole number > 0, got {max_output_tokens!r}")
+    output_tokens = _count_argument("output_tokens", output_tokens, minimum=0)
+    cached_input_tokens = _count_argument("cached_input_tokens", cached_input_tokens, minimum=0)
+    if max_output_tokens is not None:
+        max_output_tokens = _count_argument("max_output_tokens", max_output_tokens, minimum=1)
+    if profile is not None and not isinstance(profile, ReasoningProfile):
+        raise InvalidInputError(
+            f"must be a ReasoningProfile (from costcalc.calibrate, say), got {type(profile).__name__}",
+            field="profile",
+        )
+    if reasoning_effort is not None and not isinstance(reasoning_effort, str):
+        raise InvalidInputError(
+            f"must be an effort name such as 'medium', got {type(reasoning_effort).__name__}",
+            field="reasoning_effort",
+        )
 
     input_tokens = count_messages(
         prompt,
@@ -193,8 +202,8 @@ def estimate(
         warn_approximate=False,
     )
     if cached_input_tokens > input_tokens:
-        raise ValueError(
-            f"cached_input_tokens ({cached_input_tokens}) exceed the prompt's {input_tokens} tokens"
+        raise InvalidInputError(
+            f"{cached_input_tokens} exceed the prompt's {input_tokens} tokens", field="cached_input_tokens"
         )
     count = RequestCount(
         model=info.id,
@@ -426,6 +435,15 @@ def _usage(prompt: Prompt, cache: int, cached: int, output: int, reasoning: int)
     )
 
 
+def _count_argument(name: str, value: object, *, minimum: int) -> int:
+    """A whole-number argument (an int, IntEnum included; never a bool or float) within bounds."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInputError(f"must be a whole number, got {type(value).__name__}", field=name)
+    if not minimum <= value <= MAX_TOKENS:
+        raise InvalidInputError(f"must be between {minimum} and {MAX_TOKENS}, got {int(value)}", field=name)
+    return int(value)
+
+
 def reasoning_band(
     info: ModelInfo, effort: str | None, profile: ReasoningProfile | None = None
 ) -> tuple[EffortBand, str | None, str]:
@@ -438,13 +456,15 @@ def reasoning_band(
     builtin = profile_for_model(info.id, info.reasoning_profile)
     if builtin is None:
         if info.reasoning:
-            raise ValueError(
+            raise InvalidInputError(
                 f"{info.id!r} reasons but the catalog has no reasoning profile for it; pass profile= "
-                "(for example one fitted with costcalc.calibrate)"
+                "(for example one fitted with costcalc.calibrate)",
+                field="profile",
             )
         if effort not in (None, "none"):
-            raise ValueError(
-                f"{info.id!r} is not a reasoning model; it takes no reasoning_effort (got {effort!r})"
+            raise InvalidInputError(
+                f"{info.id!r} is not a reasoning model; it takes no reasoning_effort (got {effort!r})",
+                field="reasoning_effort",
             )
         return NO_REASONING, None, NO_REASONING.evidence
     band = builtin.band(effort)

@@ -102,9 +102,10 @@ class ReasoningProfile(BaseModel):
     def band(self, effort: str | None = None) -> EffortBand:
         """The band for ``effort`` (default: the profile's default); an effort not accepted raises."""
         chosen = self.default if effort is None else effort
-        if chosen not in self.efforts:
-            raise ValueError(
-                f"effort {chosen!r} is not accepted here; accepted efforts: {', '.join(self.efforts)}"
+        if not isinstance(chosen, str) or chosen not in self.efforts:
+            raise InvalidInputError(
+                f"effort {chosen!r} is not accepted here; accepted efforts: {', '.join(self.efforts)}",
+                field="reasoning_effort",
             )
         return self.bands[chosen]
 

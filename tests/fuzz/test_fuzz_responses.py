@@ -63,3 +63,40 @@ def test_usage_from_response(payload: Any, strict: bool) -> None:
     kind, usage = run(lambda: cc.usage_from_response(payload, strict=strict))
     if kind == "ok":
         assert isinstance(usage, cc.Usage)
+
+
+MESSAGES = [
+    [{"role": "user", "content": "Is 97 prime?"}],
+    "Is 97 prime?",
+    [{"role": "system", "content": ""}],
+]
+
+
+@FUZZ
+@given(
+    or_garbage(st.sampled_from(MESSAGES), [[], [{}], [{"role": 5}]]),
+    or_garbage(st.sampled_from(["o4-mini", "gpt-4.1", "gpt-5-mini", "claude-sonnet-4-5"])),
+    or_garbage(st.integers(0, 5_000), [-1, 10**16, True]),
+    st.one_of(st.none(), or_garbage(st.sampled_from(["low", "medium", "high", "none"]))),
+    st.one_of(st.none(), or_garbage(st.integers(1, 200_000), [0, -5])),
+    or_garbage(st.sampled_from(cc.TIERS)),
+    st.one_of(st.none(), or_garbage(st.just({}))),
+)
+def test_estimate(
+    prompt: Any, model: Any, output: Any, effort: Any, cap: Any, tier: Any, profile: Any
+) -> None:
+    kind, est = run(
+        lambda: cc.estimate(
+            prompt,
+            model,
+            output_tokens=output,
+            reasoning_effort=effort,
+            max_output_tokens=cap,
+            tier=tier,
+            profile=profile,
+        )
+    )
+    if kind == "ok":
+        assert est.cost.low.total <= est.cost.expected.total <= est.cost.high.total
+        if est.ceiling is not None:
+            assert est.cost.high.total <= est.ceiling.total
