@@ -81,9 +81,9 @@ def test_estimate_checks_limits_and_inputs() -> None:
         cc.estimate(PROMPT, "gpt-4.1", output_tokens=100, max_output_tokens=40_000)
     with pytest.raises(ValueError, match="exceed the output cap"):
         cc.estimate(PROMPT, "gpt-4.1", output_tokens=500, max_output_tokens=100)
-    with pytest.raises(ValueError, match="output_tokens must be"):
+    with pytest.raises(cc.InvalidInputError, match="output_tokens: must be"):
         cc.estimate(PROMPT, "gpt-4.1", output_tokens=-1)
-    with pytest.raises(ValueError, match="max_output_tokens must be"):
+    with pytest.raises(cc.InvalidInputError, match="max_output_tokens: must be"):
         cc.estimate(PROMPT, "gpt-4.1", output_tokens=1, max_output_tokens=0)
     with pytest.raises(ValueError, match="cached_input_tokens"):
         cc.estimate(PROMPT, "gpt-4.1", output_tokens=1, cached_input_tokens=20)
