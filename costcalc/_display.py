@@ -9,11 +9,22 @@ from __future__ import annotations
 import html
 import sys
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from types import TracebackType
 from typing import Any
 
 from costcalc._money import tidy
+
+
+def cents(value: Decimal | None) -> str:
+    """A dollar amount rounded half-up to cents, for terminal tables (``$0.02``); exact amounts
+    are in the JSON output and behind ``--exact``."""
+    if value is None:
+        return "-"
+    from costcalc.pricing import round_to
+
+    rounded = round_to(value, "0.01", rounding=ROUND_HALF_UP)
+    return f"-${rounded.copy_abs():,.2f}" if rounded < 0 else f"${rounded:,.2f}"
 
 
 def usd(value: Decimal | None) -> str:

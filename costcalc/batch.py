@@ -226,19 +226,22 @@ class BatchEstimate(_Exports, _BadLines, BaseModel):
     tokens_exact: bool
     file_format: str | None = None
 
-    def summary(self) -> list[list[str]]:
-        """One row per model and a total, as text (the terminal and HTML tables show these)."""
+    def summary(self, money: Callable[[Decimal | None], str] | None = None) -> list[list[str]]:
+        """One row per model and a total, as text (the terminal and HTML tables show these);
+        ``money`` formats the amounts (exact by default)."""
         from costcalc._display import usd
+
+        fmt = money or usd
 
         def row(name: str, t: Any) -> list[str]:
             return [
                 name,
                 f"{t.requests:,}",
                 f"{t.input_tokens:,}",
-                usd(t.low),
-                usd(t.expected),
-                usd(t.high),
-                usd(t.ceiling),
+                fmt(t.low),
+                fmt(t.expected),
+                fmt(t.high),
+                fmt(t.ceiling),
             ]
 
         return [*(row(t.model, t) for t in self.per_model.values()), row("total", self)]
@@ -304,12 +307,13 @@ class BatchCost(_Exports, _BadLines, BaseModel):
     errors: list[LineError]
     file_format: str | None = None
 
-    def summary(self) -> list[list[str]]:
-        """One row per model and a total, as text."""
+    def summary(self, money: Callable[[Decimal | None], str] | None = None) -> list[list[str]]:
+        """One row per model and a total, as text; ``money`` formats the amounts (exact by default)."""
         from costcalc._display import usd
 
+        fmt = money or usd
         rows = [
-            [t.model, f"{t.requests:,}", f"{t.input_tokens:,}", f"{t.output_tokens:,}", usd(t.expected)]
+            [t.model, f"{t.requests:,}", f"{t.input_tokens:,}", f"{t.output_tokens:,}", fmt(t.expected)]
             for t in self.per_model.values()
         ]
         rows.append(
@@ -318,7 +322,7 @@ class BatchCost(_Exports, _BadLines, BaseModel):
                 f"{self.requests:,}",
                 f"{self.input_tokens:,}",
                 f"{self.output_tokens:,}",
-                usd(self.total),
+                fmt(self.total),
             ]
         )
         return rows
@@ -869,16 +873,17 @@ class Reconciliation(_Exports, BaseModel):
     not_in_estimate: list[str]
     duplicates: list[str] = []
 
-    def summary(self) -> list[list[Any]]:
-        """The comparison as label / value rows."""
+    def summary(self, money: Callable[[Decimal | None], str] | None = None) -> list[list[Any]]:
+        """The comparison as label / value rows; ``money`` formats the amounts (exact by default)."""
         from costcalc._display import usd
 
+        fmt = money or usd
         return [
             [
                 "estimated (low / expected / high)",
-                f"{usd(self.estimated_low)} / {usd(self.estimated_expected)} / {usd(self.estimated_high)}",
+                f"{fmt(self.estimated_low)} / {fmt(self.estimated_expected)} / {fmt(self.estimated_high)}",
             ],
-            ["actual", usd(self.actual)],
+            ["actual", fmt(self.actual)],
             ["requests below / within / above the range", f"{self.below} / {self.within} / {self.above}"],
             ["above the ceiling", len(self.above_ceiling)],
             ["estimated but not in the output (failed or expired)", len(self.not_in_output)],

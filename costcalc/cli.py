@@ -190,17 +190,23 @@ def count(text: str, model: str, messages_file: Path | None, as_json: bool) -> N
 
 def _cents(value: Decimal | None, exact: bool) -> str:
     """A dollar amount for a table: rounded half-up to cents, or exact with ``--exact``."""
-    if value is None or exact:
-        return _usd(value)
-    from decimal import ROUND_HALF_UP
-
-    from costcalc.pricing import round_to
-
-    cents = round_to(value, "0.01", rounding=ROUND_HALF_UP)
-    return f"-${cents.copy_abs():,.2f}" if cents < 0 else f"${cents:,.2f}"
+    return str(_money(exact)(value))
 
 
 _CENTS_NOTE = "amounts rounded half-up to cents; --exact (or --json) for the exact amounts"
+_EXACT_HELP = "Show exact amounts instead of cents."
+
+
+def _money(exact: bool) -> Any:
+    """The formatter of a table's amounts: cents by default, exact with --exact."""
+    from costcalc._display import cents, usd
+
+    return usd if exact else cents
+
+
+def _cents_note(exact: bool) -> None:
+    if not exact:
+        click.echo(_CENTS_NOTE, err=True)
 
 
 def _unit_pairs(values: Sequence[str]) -> dict[str, str]:
@@ -298,8 +304,7 @@ def price(
     ]
     rows.append(["total", "", _cents(cost.total, exact)])
     _console().print(_table(f"{cost.model} ({cost.tier})", ["line", "quantity", "USD"], rows, right=(1, 2)))
-    if not exact:
-        click.echo(_CENTS_NOTE)
+    _cents_note(exact)
 
 
 @main.command()
@@ -315,6 +320,7 @@ def price(
     type=click.Path(path_type=Path, dir_okay=False),
     help="A JSON file of chat messages (or Responses input) instead of PROMPT.",
 )
+@click.option("--exact", is_flag=True, help=_EXACT_HELP)
 @click.option("--json", "as_json", is_flag=True)
 def estimate(
     prompt: str,
@@ -324,6 +330,7 @@ def estimate(
     max_output_tokens: int | None,
     tier: str,
     messages_file: Path | None,
+    exact: bool,
     as_json: bool,
 ) -> None:
     """Estimate one request before sending it: a low / expected / high range and the ceiling."""
@@ -343,7 +350,8 @@ def estimate(
     if as_json:
         _dump(est.model_dump(mode="json"))
         return
-    rows = est.rows()
+    money = _money(exact)
+    rows = est.rows(money)
     effort_note = f", effort {est.effort}" if est.effort else ""
     _console().print(
         _table(
@@ -353,7 +361,8 @@ def estimate(
             right=(1, 2, 3),
         )
     )
-    click.echo(f"ceiling: {_usd(est.ceiling.total) if est.ceiling else '-'} (the whole output cap billed)")
+    click.echo(f"ceiling: {money(est.ceiling.total) if est.ceiling else '-'} (the whole output cap billed)")
+    _cents_note(exact)
 
 
 def _batch_call(call: Any) -> Any:
@@ -402,6 +411,7 @@ _MODEL_HELP = "The model of lines that name none (a Gemini batch job's model)."
 )
 @click.option("--json", "as_json", is_flag=True, help="Totals, per model and bad lines as JSON.")
 @click.option("--rows", is_flag=True, help="With --json: include every request.")
+@click.option("--exact", is_flag=True, help=_EXACT_HELP)
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when interactive).")
 def batch(
     file: Path,
@@ -412,6 +422,7 @@ def batch(
     profile_file: Path | None,
     as_json: bool,
     rows: bool,
+    exact: bool,
     progress: bool | None,
 ) -> None:
     """Estimate a batch request FILE (OpenAI, Anthropic or Gemini) before submitting it."""
@@ -438,28 +449,32 @@ def batch(
             _table(
                 f"{file.name} ({est.file_format}): {est.requests:,} requests at the {tier} tier{note}",
                 est.COLUMNS,
-                est.summary(),
+                est.summary(_money(exact)),
                 right=(1, 2, 3, 4, 5, 6),
             )
         )
+        _cents_note(exact)
     _report_errors(est.errors)
     sys.exit(1 if est.errors else 0)
 
 
-def _print_actual(cost: Any, name: str) -> None:
+def _print_actual(cost: Any, name: str, exact: bool) -> None:
     _console().print(
         _table(
             f"{name} ({cost.file_format}): {cost.requests:,} responses priced, {len(cost.failed)} failed",
             cost.COLUMNS,
-            cost.summary(),
+            cost.summary(_money(exact)),
             right=(1, 2, 3, 4),
         )
     )
+    _cents_note(exact)
 
 
-def _print_reconciliation(rec: Any) -> None:
+def _print_reconciliation(rec: Any, exact: bool) -> None:
     _console().print(
-        _table("Estimate against actual (matched requests)", ["", "USD"], rec.summary(), right=(1,))
+        _table(
+            "Estimate against actual (matched requests)", ["", "USD"], rec.summary(_money(exact)), right=(1,)
+        )
     )
 
 
@@ -513,6 +528,7 @@ def _finish(cost: Any, est: Any, results: Path, requests: Path | None) -> NoRetu
 )
 @click.option("--model", "-m", help=_MODEL_HELP)
 @click.option("--token-profile", "profile_file", type=_FILE, help="With --estimate: a JSON TokenProfile.")
+@click.option("--exact", is_flag=True, help=_EXACT_HELP)
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--progress/--no-progress", default=None)
 def actual(
@@ -521,6 +537,7 @@ def actual(
     output_tokens: int | None,
     model: str | None,
     profile_file: Path | None,
+    exact: bool,
     as_json: bool,
     progress: bool | None,
 ) -> None:
@@ -534,9 +551,9 @@ def actual(
             data["reconciliation"] = rec.model_dump(mode="json", exclude={"rows"})
         _dump(data)
     else:
-        _print_actual(cost, file.name)
+        _print_actual(cost, file.name, exact)
         if rec is not None:
-            _print_reconciliation(rec)
+            _print_reconciliation(rec, exact)
     _finish(cost, est, file, input_file)
 
 
@@ -549,6 +566,7 @@ def actual(
 @click.option("--model", "-m", help=_MODEL_HELP)
 @click.option("--token-profile", "profile_file", type=_FILE, help="A JSON TokenProfile for the estimate.")
 @click.option("--json", "as_json", is_flag=True, help="The reconciliation, with every matched request.")
+@click.option("--exact", is_flag=True, help=_EXACT_HELP)
 @click.option("--progress/--no-progress", default=None)
 def reconcile(
     requests: Path,
@@ -557,6 +575,7 @@ def reconcile(
     model: str | None,
     profile_file: Path | None,
     as_json: bool,
+    exact: bool,
     progress: bool | None,
 ) -> None:
     """Compare a batch job's estimate (its REQUESTS file) with what it cost (its RESULTS file)."""
@@ -564,8 +583,8 @@ def reconcile(
     if as_json:
         _dump(rec.model_dump(mode="json"))
     else:
-        _print_actual(cost, results.name)
-        _print_reconciliation(rec)
+        _print_actual(cost, results.name, exact)
+        _print_reconciliation(rec, exact)
     _finish(cost, est, results, requests)
 
 

@@ -8,7 +8,8 @@ provider module (a :class:`~costcalc.providers.base.RequestCount`) and is what b
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any, Final, Generic, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ConfigDict
@@ -81,10 +82,12 @@ class Estimate(BaseModel):
     input_tokens_range: Band[int] | None = None
     tokens_evidence: str | None = None
 
-    def rows(self) -> list[list[Any]]:
-        """The low / expected / high rows, for HTML and the terminal alike."""
+    def rows(self, money: Callable[[Decimal | None], str] | None = None) -> list[list[Any]]:
+        """The low / expected / high rows, for HTML and the terminal alike; ``money`` formats the
+        amounts (exact by default)."""
         from costcalc._display import usd
 
+        fmt = money or usd
         rows: list[list[Any]] = []
         if self.input_tokens_range is not None:
             span = self.input_tokens_range
@@ -103,7 +106,7 @@ class Estimate(BaseModel):
                 self.output_tokens.expected,
                 self.output_tokens.high,
             ],
-            ["cost", usd(self.cost.low.total), usd(self.cost.expected.total), usd(self.cost.high.total)],
+            ["cost", fmt(self.cost.low.total), fmt(self.cost.expected.total), fmt(self.cost.high.total)],
         ]
 
     def _repr_html_(self) -> str:
