@@ -4,6 +4,10 @@
     python benchmarks/bench_responses.py
 
 Each library turns the same Chat Completions dict into a cost (all three return 0.00472 USD).
+A second case is a Responses API dict with tool calls (two web searches and one page opened on
+gpt-5): the bill is 0.05025 USD (10,000 input tokens at 1.25 and 1,775 output tokens at 10 per
+million, 0.03025, plus two searches at 10 per thousand; opening a page is not billed). genai-prices
+prices the tokens only and returns 0.03025; the timing shows what reading every output item costs.
 """
 
 from __future__ import annotations
@@ -46,6 +50,43 @@ PAYLOAD = {
 }
 
 
+TOOL_CALLS = {
+    "id": "resp_68e1",
+    "object": "response",
+    "created_at": 1_760_000_000,
+    "model": "gpt-5-2025-08-07",
+    "status": "completed",
+    "output": [
+        {"type": "reasoning", "id": "rs_1", "summary": []},
+        *(
+            {"type": "web_search_call", "id": f"ws_{i}", "status": "completed", "action": action}
+            for i, action in enumerate(
+                [
+                    {"type": "search", "query": "eu ai act fines"},
+                    {"type": "search", "query": "eu ai act application dates"},
+                    {"type": "open_page", "url": "https://example.eu/ai-act"},
+                ]
+            )
+        ),
+        {
+            "type": "message",
+            "id": "msg_1",
+            "role": "assistant",
+            "status": "completed",
+            "content": [{"type": "output_text", "text": "The fines are...", "annotations": []}],
+        },
+    ],
+    "tools": [{"type": "web_search"}],
+    "usage": {
+        "input_tokens": 10_000,
+        "input_tokens_details": {"cached_tokens": 0},
+        "output_tokens": 1_775,
+        "output_tokens_details": {"reasoning_tokens": 1_200},
+        "total_tokens": 11_775,
+    },
+}
+
+
 def median_us(fn: Callable[[], object], *, calls: int = 2_000, rounds: int = 15) -> float:
     """Median over ``rounds`` of the mean time of one call, in microseconds."""
     for _ in range(calls // 10):
@@ -77,6 +118,21 @@ def main() -> None:
         calls=300,
     )
     t_ll = median_us(lambda: litellm.completion_cost(completion_response=PAYLOAD), calls=100, rounds=7)
+
+    tools_ours = cc.price_response(TOOL_CALLS).total
+    tools_gp = (
+        genai_prices.extract_usage(TOOL_CALLS, provider_id="openai", api_flavor="responses")
+        .calc_price()
+        .total_price
+    )
+    assert tools_ours == Decimal("0.05025"), tools_ours
+    t_tools = median_us(lambda: cc.price_response(TOOL_CALLS))
+    t_tools_gp = median_us(
+        lambda: genai_prices.extract_usage(
+            TOOL_CALLS, provider_id="openai", api_flavor="responses"
+        ).calc_price(),
+        calls=300,
+    )
     print(
         f"Python {platform.python_version()} on {platform.machine()}; "
         f"genai-prices {version('genai-prices')}, litellm {version('litellm')}\n"
@@ -94,6 +150,21 @@ def main() -> None:
                     f"{t_gp / t_ours:.0f}x",
                 ],
                 ["LiteLLM completion_cost", f"{t_ll:.0f} µs", f"float {lite!r}", f"{t_ll / t_ours:.0f}x"],
+            ],
+        )
+    )
+    print()
+    print(
+        table(
+            ["Responses dict with 2 web searches -> cost", "median per call", "result", "peer / costcalc"],
+            [
+                ["costcalc price_response", f"{t_tools:.2f} µs", f"Decimal {tools_ours}", "1x"],
+                [
+                    "genai-prices extract_usage().calc_price()",
+                    f"{t_tools_gp:.1f} µs",
+                    f"Decimal {tools_gp} (searches missing)",
+                    f"{t_tools_gp / t_tools:.0f}x",
+                ],
             ],
         )
     )

@@ -180,9 +180,11 @@ class Usage(BaseModel):
 
     @model_validator(mode="after")
     def _parts_within_totals(self) -> Usage:
-        total = self.input_tokens
-        cached = self.cached_input_tokens
-        written = self.cache_write_tokens + self.cache_write_1h_tokens + self.cache_write_12h_tokens
+        d = self.__dict__  # plain reads: this runs for every Usage built
+        total = d["input_tokens"]
+        cached = d["cached_input_tokens"]
+        long_writes = d["cache_write_1h_tokens"] + d["cache_write_12h_tokens"]
+        written = d["cache_write_tokens"] + long_writes
         if cached + written > total:
             raise ValueError(
                 f"cached_input_tokens ({cached}) + cache writes ({written}: cache_write_tokens, "
@@ -190,7 +192,7 @@ class Usage(BaseModel):
                 "input_tokens is the whole prompt, cached and cache-write tokens included (for "
                 "Anthropic usage add them up, or use costcalc.usage_from_response)"
             )
-        media_in = self.audio_input_tokens + self.image_input_tokens + self.video_input_tokens
+        media_in = d["audio_input_tokens"] + d["image_input_tokens"] + d["video_input_tokens"]
         if media_in > total - cached - written:
             raise ValueError(
                 f"audio_input_tokens + image_input_tokens + video_input_tokens ({media_in}) exceed "
@@ -198,25 +200,33 @@ class Usage(BaseModel):
                 "uncached prompt"
             )
         media_cached = (
-            self.cached_audio_input_tokens + self.cached_image_input_tokens + self.cached_video_input_tokens
+            d["cached_audio_input_tokens"] + d["cached_image_input_tokens"] + d["cached_video_input_tokens"]
         )
         if media_cached > cached:
             raise ValueError(
                 f"cached audio/image/video input tokens ({media_cached}) exceed cached_input_tokens "
                 f"({cached}): they are part of the cached prompt"
             )
-        if self.reasoning_tokens > self.output_tokens:
+        output = d["output_tokens"]
+        reasoning = d["reasoning_tokens"]
+        if reasoning > output:
             raise ValueError(
-                f"reasoning_tokens ({self.reasoning_tokens}) exceed output_tokens "
-                f"({self.output_tokens}): output_tokens includes reasoning"
+                f"reasoning_tokens ({reasoning}) exceed output_tokens "
+                f"({output}): output_tokens includes reasoning"
             )
-        media_out = self.audio_output_tokens + self.image_output_tokens
-        if media_out > self.output_tokens - self.reasoning_tokens:
+        media_out = d["audio_output_tokens"] + d["image_output_tokens"]
+        if media_out > output - reasoning:
             raise ValueError(
                 f"audio_output_tokens + image_output_tokens ({media_out}) exceed the visible output "
-                f"tokens ({self.output_tokens - self.reasoning_tokens}): they are part of output_tokens"
+                f"tokens ({output - reasoning}): they are part of output_tokens"
             )
-        self._simple = not self.units and not any(getattr(self, f) for f in EXTRA_TOKEN_FIELDS)
+        # EXTRA_TOKEN_FIELDS are exactly the long cache writes and the media counts summed above.
+        simple = not (d["units"] or long_writes or media_in or media_cached or media_out)
+        private = self.__pydantic_private__
+        if private is None:  # pragma: no cover - pydantic sets it before after-validators run
+            self._simple = simple
+        else:
+            private["_simple"] = simple  # past pydantic's __setattr__, which costs a microsecond
         return self
 
     # A Usage is always validated: copies and constructions re-check every rule, so a Usage with

@@ -109,8 +109,8 @@ def detect(data: Mapping[str, Any]) -> str | None:
         return "anthropic"
     usage = get(data.get("usage", data))
     if is_map(usage):
-        present = {k for k, v in usage.items() if v is not None}
-        if _OWN_KEYS & present or usage.get("service_tier") in ("standard", "batch"):
+        own = _OWN_KEYS.intersection(usage)
+        if any(usage[k] is not None for k in own) or usage.get("service_tier") in ("standard", "batch"):
             return "anthropic"
     return None
 

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property, lru_cache
 from typing import Any, Final, TypeGuard
 
 from costcalc._money import EXACT, tidy
@@ -242,7 +243,8 @@ def details(obj: Mapping[str, Any], key: str, path: str) -> Mapping[str, Any]:
 def make_usage(path: str, **fields: Any) -> Usage:
     """A Usage from counts read at ``path``; inconsistent counts are a UsageParseError there."""
     try:
-        return Usage(**fields)
+        # Zero counts are the defaults: leaving them out halves the validation work.
+        return Usage(**{k: v for k, v in fields.items() if type(v) is not int or v})
     except ValueError as exc:  # pydantic's ValidationError is a ValueError
         message = str(exc).splitlines()
         detail = next((line.strip() for line in message[1:] if line.strip()), message[0])
@@ -362,27 +364,59 @@ class UsageSpec:
             refused={**self.refused, **(refused or {})},
         )
 
-    def counts(self, block: Mapping[str, Any], path: str) -> dict[str, int]:
-        """Every ``read`` field of ``block`` as a count (absent: 0; a ``required`` one: error)."""
-        out: dict[str, int] = {}
+    @cached_property
+    def _plan(self) -> tuple[tuple[str, tuple[str, ...], tuple[tuple[str, str, bool], ...]], ...]:
+        # The read fields grouped by parent object: (dotted parent, its parts, (leaf, name,
+        # required) of each field), in the order the fields are declared.
+        groups: dict[str, list[tuple[str, str, bool]]] = {}
         for key, name in self.read.items():
             if "[]" in key:
                 continue
             parent, _, leaf = key.rpartition(".")
+            groups.setdefault(parent, []).append((leaf, name, key in self.required))
+        return tuple(
+            (parent, tuple(parent.split(".")) if parent else (), tuple(leaves))
+            for parent, leaves in groups.items()
+        )
+
+    @cached_property
+    def _names(self) -> tuple[str, ...]:
+        return tuple(name for _, _, leaves in self._plan for _, name, _ in leaves)
+
+    @cached_property
+    def _known(self) -> _Node:
+        return _tree(frozenset(self.read) | self.free, tuple(self.open))
+
+    def counts(self, block: Mapping[str, Any], path: str) -> dict[str, int]:
+        """Every ``read`` field of ``block`` as a count (absent: 0; a ``required`` one: error)."""
+        out: dict[str, int] = dict.fromkeys(self._names, 0)
+        for parent, parts, leaves in self._plan:
             obj: Mapping[str, Any] = block
-            where = path
-            if parent:
-                for part in parent.split("."):
-                    obj = details(obj, part, where)
-                    where = f"{where}.{part}" if where else part
-            out[name] = out.get(name, 0) + count(obj, leaf, where, required=key in self.required)
+            where = f"{path}.{parent}" if path and parent else parent or path
+            if parts:
+                at = path
+                for part in parts:
+                    inner = obj.get(part)
+                    obj = inner if type(inner) is dict else details(obj, part, at)
+                    if not obj:
+                        break
+                    at = f"{at}.{part}" if at else part
+            if not obj and not any(required for _, _, required in leaves):
+                continue  # absent: every count is 0
+            for leaf, name, required in leaves:
+                value = obj.get(leaf)
+                if type(value) is int and 0 <= value <= MAX_TOKENS:
+                    out[name] += value
+                elif value is not None or required:
+                    out[name] += count(obj, leaf, where, required=required)
         return out
 
     def unknown(self, block: Mapping[str, Any], path: str) -> list[Unpriced]:
         """Numbers in ``block`` that this spec neither reads nor knows to be free."""
-        known = set(self.read) | self.free
+        found: list[tuple[str, int | Decimal]] = []
+        _walk(block, self._known, "", found)
         out: list[Unpriced] = []
-        for where, value in unknown_numbers(block, known, self.open):
+        for where, value in found:
             full = f"{path}.{where}" if path else where
             reason = self._refusal(where)
             out.append(
@@ -410,33 +444,90 @@ class UsageSpec:
 _LIST_INDEX: Final = re.compile(r"\[\d+\]")
 
 
+class _Node:
+    """One step of a tree of field patterns: the children by key, the node of a list's items, and
+    whether the pattern itself is known (a number is expected there) or open (anything goes)."""
+
+    __slots__ = ("children", "items", "known", "open")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Node] = {}
+        self.items: _Node | None = None
+        self.known = False
+        self.open = False
+
+
+@lru_cache(maxsize=256)
+def _tree(known: frozenset[str], opens: tuple[str, ...]) -> _Node:
+    """The patterns of ``known`` and ``opens`` (dotted, ``[]`` for every item of a list) as a tree."""
+    root = _Node()
+
+    def node_for(pattern: str) -> _Node:
+        node = root
+        if not pattern:
+            return node
+        for segment in pattern.split("."):
+            key = segment
+            lists = 0
+            while key.endswith("[]"):
+                key = key[:-2]
+                lists += 1
+            if key:
+                node = node.children.setdefault(key, _Node())
+            for _ in range(lists):
+                if node.items is None:
+                    node.items = _Node()
+                node = node.items
+        return node
+
+    for pattern in known:
+        node_for(pattern).known = True
+    for pattern in opens:
+        node_for(pattern).open = True
+    return root
+
+
+def _walk(value: Any, node: _Node | None, path: str, out: list[tuple[str, int | Decimal]]) -> None:
+    """Append (path, value) for every non-zero number under ``value`` (at ``path``, whose pattern
+    is ``node``; None: nothing below is known) that no known pattern covers."""
+    if node is not None and node.open:
+        return
+    if type(value) is not dict:
+        value = get(value)
+    if type(value) is dict or isinstance(value, Mapping):
+        if node is not None and node.known:
+            raise UsageParseError(f"must be a number, got {kind(value)}", path=path)
+        children = node.children if node is not None else None
+        for key, item in value.items():
+            name = key if type(key) is str else str(key)
+            child = children.get(name) if children else None
+            if type(item) is int:  # the common leaf, without building its path
+                if item and (child is None or not (child.known or child.open)):
+                    out.append((f"{path}.{name}" if path else name, item))
+            elif item is not None and type(item) is not str and type(item) is not bool:
+                _walk(item, child, f"{path}.{name}" if path else name, out)
+    elif isinstance(value, list):
+        if node is not None and node.known:
+            raise UsageParseError(f"must be a number, got {kind(value)}", path=path)
+        child = node.items if node is not None else None
+        for i, item in enumerate(value):
+            _walk(item, child, f"{path}[{i}]", out)
+    elif (
+        isinstance(value, int | float | Decimal)
+        and not isinstance(value, bool)
+        and value
+        and (node is None or not node.known)
+    ):
+        out.append((path, value if isinstance(value, int | Decimal) else _float_decimal(value)))
+
+
 def unknown_numbers(
     block: Any, known: set[str] | frozenset[str], open_paths: Iterable[str] = ()
 ) -> Iterator[tuple[str, int | Decimal]]:
     """(path, value) of every non-zero number in ``block`` whose path is not in ``known``."""
-    opens = tuple(open_paths)
-
-    def walk(value: Any, path: str, pattern: str) -> Iterator[tuple[str, int | Decimal]]:
-        if pattern in opens:
-            return
-        value = get(value)
-        if pattern in known and isinstance(value, Mapping | list):
-            raise UsageParseError(f"must be a number, got {kind(value)}", path=path)
-        if is_map(value):
-            for k, v in value.items():
-                yield from walk(v, f"{path}.{k}" if path else str(k), f"{pattern}.{k}" if pattern else str(k))
-        elif isinstance(value, list):
-            for i, v in enumerate(value):
-                yield from walk(v, f"{path}[{i}]", f"{pattern}[]")
-        elif (
-            isinstance(value, int | float | Decimal)
-            and not isinstance(value, bool)
-            and value
-            and pattern not in known
-        ):
-            yield path, value if isinstance(value, int | Decimal) else _float_decimal(value)
-
-    yield from walk(block, "", "")
+    found: list[tuple[str, int | Decimal]] = []
+    _walk(block, _tree(frozenset(known), tuple(open_paths)), "", found)
+    return iter(found)
 
 
 def _float_decimal(value: float) -> Decimal:
