@@ -184,7 +184,9 @@ ANTHROPIC_USAGE = {
 }
 
 
-def cents(amount: str, workspace: str, model: str | None, cost_type: str, token_type: str | None) -> dict[str, object]:
+def cents(
+    amount: str, workspace: str, model: str | None, cost_type: str, token_type: str | None
+) -> dict[str, object]:
     return {
         "amount": amount,
         "currency": "USD",
