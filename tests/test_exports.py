@@ -263,6 +263,39 @@ def test_openai_reconcile_to_zero_with_hand_computed_costs() -> None:
     assert all(r.cause == "match" and r.difference == 0 for r in rec.rows)
 
 
+def test_costs_not_grouped_by_line_item_or_project_compare_per_day() -> None:
+    # Day totals: Aug 20 3.00 + 0.20 + 3.00 = 6.20; Aug 21 2.40 + 0.16 + 2.00 + 4.00 + 2.00 + 1.50 = 12.06.
+    costs = _costs_page(
+        _bucket(AUG20, [_cost("6.20", None, None)]), _bucket(AUG21, [_cost("12.06", None, None)])
+    )
+    rec = cc.reconcile_invoice(_openai_usage(), costs)
+    assert [(str(r.day), r.project, r.model, r.line_item, r.costcalc_amount, r.cause) for r in rec.rows] == [
+        ("2026-08-20", None, None, None, Decimal("6.2"), "match"),
+        ("2026-08-21", None, None, None, Decimal("12.06"), "match"),
+    ]
+
+
+def test_anthropic_token_costs_not_split_by_token_type() -> None:
+    # Tokens of the day: 1.50 + 1.80 + 0.30 + 0.75 + 0.60 + 1.20 + 0.225 = 6.375 = 637.5 cents.
+    buckets = _anthropic_costs()
+    data = buckets[0].model_dump()
+    data["results"] = [
+        {
+            "amount": "637.5",
+            "list_amount": "637.5",
+            "currency": "USD",
+            "model": "claude-sonnet-4-5",
+            "cost_type": "tokens",
+        },
+        {"amount": "12", "list_amount": "12", "currency": "USD", "cost_type": "web_search"},
+    ]
+    rec = cc.reconcile_invoice(_anthropic_usage(), [BetaAnalyticsCostReportTimeBucket.model_validate(data)])
+    assert [(r.line_item, r.costcalc_amount, r.provider_amount, r.cause) for r in rec.rows] == [
+        ("web_search_call", Decimal("0.12"), Decimal("0.12"), "match"),  # no model: sorted first
+        ("tokens", Decimal("6.375"), Decimal("6.375"), "match"),
+    ]
+
+
 def test_tool_fee_count_differs() -> None:
     # The provider counted 200 searches ($2.00) where the usage export has 150 ($1.50).
     rec = cc.reconcile_invoice(_openai_usage(), _openai_costs(web=("2.00", 200)))

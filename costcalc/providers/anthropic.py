@@ -782,7 +782,8 @@ def _cost_item(result: Mapping[str, Any], start: dt.datetime, end: dt.datetime, 
         line = COST_TYPE_LINES.get(cost_type)
         label = description or cost_type
     elif cost_type == "tokens":
-        label = description or "tokens"  # token costs not split by token type: nothing to match
+        line = "tokens"  # every token line of the row, not split by token type
+        label = description or "tokens"
     return CostItem(
         provider=PROVIDER,
         start=start,
