@@ -438,6 +438,15 @@ def _read_pages(source: Source, wanted: str) -> tuple[list[ExportPage], list[Exp
         count += 1
         page = reader[1].read_export_page(data, position)
         errors += [ExportRowError(position=where, reason=reason) for where, reason in page.errors]
+        other = "costs" if wanted == "usage" else "usage"
+        stray: tuple[ExportBucket | CostItem, ...] = page.items if wanted == "usage" else page.buckets
+        errors += [
+            ExportRowError(
+                position=row.position,
+                reason=f"a {other} result in a {wanted} page: left out here (give it with the {other} pages)",
+            )
+            for row in stray
+        ]
         pages.append(page)
     return pages, errors, duplicates, count
 
@@ -793,25 +802,36 @@ def _coarsen(ours: list[_Entry], theirs: list[_Entry]) -> None:
             if line_mine and all(e.model is None for e in line_mine if e.unpriced is None):
                 for e in line_provider:
                     e.model = None
-        # An unpriced quantity belongs to every line of its model that day.
-        for e in mine:
-            if e.unpriced is not None and e.line is None:
-                lines = {p.line for p in provider if p.model == e.model and p.project == e.project}
-                if len(lines) == 1:
-                    e.line = next(iter(lines))
 
 
 def _rows(ours: list[_Entry], theirs: list[_Entry], cat: Catalog, tol: Decimal) -> list[InvoiceRow]:
     groups: dict[_Key, tuple[list[_Entry], list[_Entry]]] = {}
+    unpriced: dict[tuple[dt.date, str, str | None, str | None], list[_Entry]] = {}
     for e in ours:
-        groups.setdefault(e.key(), ([], []))[0].append(e)
+        if e.unpriced is not None:
+            unpriced.setdefault((e.day, e.provider, e.project, e.model), []).append(e)
+        else:
+            groups.setdefault(e.key(), ([], []))[0].append(e)
     for e in theirs:
         groups.setdefault(e.key(), ([], []))[1].append(e)
+    # An unpriced quantity belongs to the rows of its day, project and model (of its line when it
+    # has one); with no such row it is a row of its own.
+    attached: dict[_Key, list[UnpricedExportItem]] = {}
+    for where, entries in unpriced.items():
+        keys = [k for k in groups if k[:4] == where]
+        for e in entries:
+            assert e.unpriced is not None
+            targets = [k for k in keys if e.line is None or k[4] == e.line]
+            if not targets:
+                targets = [e.key()]
+                groups.setdefault(targets[0], ([], []))
+            for k in targets:
+                attached.setdefault(k, []).append(e.unpriced)
     rows = []
     for key in sorted(groups, key=lambda k: (k[0], k[1], k[2] or "", k[3] or "", k[4] or "")):
         mine, provider = groups[key]
         priced = [e.source for e in mine if e.source is not None]
-        missing = [e.unpriced for e in mine if e.unpriced is not None]
+        missing = attached.get(key, [])
         ours_amount = tidy(exact_sum(*(line.amount for line in priced))) if priced else None
         theirs_amount = tidy(exact_sum(*(e.value for e in provider))) if provider else None
         difference = tidy(EXACT.subtract(theirs_amount or ZERO, ours_amount or ZERO))
@@ -848,7 +868,7 @@ def _cause(
     tol: Decimal,
 ) -> tuple[str, str]:
     line = key[4]
-    if abs(difference) <= tol and not missing:
+    if difference.copy_abs() <= tol and (not missing or ours is not None or theirs is not None):
         return "match", "costcalc's amount and the provider's agree" + (
             "" if difference == 0 else f" within the tolerance of {tol} USD"
         )
@@ -870,7 +890,7 @@ def _cause(
         return "not in usage", "the cost export charges this line but the usage export has no usage for it"
     assert theirs is not None
     for cause, explanation, amount in _alternatives(priced, provider, cat):
-        if amount is not None and abs(EXACT.subtract(amount, theirs)) <= tol:
+        if amount is not None and EXACT.subtract(amount, theirs).copy_abs() <= tol:
             return cause, f"{explanation}: that gives {amount} USD, the provider's amount"
     return "unexplained", (
         "no alternative costcalc checks (another dated price, another tier, cache reads billed as input, "
@@ -891,7 +911,9 @@ def _sum_alt(priced: list[ExportLine], rates_of: Callable[[ExportLine], Rates | 
 def _alternatives(
     priced: list[ExportLine], provider: list[_Entry], cat: Catalog
 ) -> Iterator[tuple[str, str, Decimal | None]]:
-    infos: dict[str, ModelInfo] = {line.rate_model: cat.get_model(line.rate_model) for line in priced}
+    infos: dict[str, ModelInfo] = {
+        line.rate_model: cat.get_model(line.rate_model, provider=line.provider) for line in priced
+    }
 
     def tier_price(line: ExportLine, tier: str, at: dt.date) -> TierPrice | None:
         period = infos[line.rate_model].period(at)

@@ -343,6 +343,44 @@ def test_unknown_model_and_unmatched_line_item() -> None:
     assert rec.provider_total == Decimal("0.51")
 
 
+def test_unknown_model_billed_on_two_lines() -> None:
+    usage = _usage_page(
+        _bucket(AUG21, [_completions(model="gpt-9-imaginary", input_tokens=1000, output_tokens=100)])
+    )
+    costs = _costs_page(
+        _bucket(
+            AUG21,
+            [_cost("0.01", "gpt-9-imaginary, input", None), _cost("0.02", "gpt-9-imaginary, output", None)],
+        )
+    )
+    rec = cc.reconcile_invoice(usage, costs)
+    assert [(r.line_item, r.provider_amount, r.cause) for r in rec.rows] == [
+        ("input", Decimal("0.01"), "unknown model"),
+        ("output", Decimal("0.02"), "unknown model"),
+    ]
+    # With no cost row for it, the unpriced quantity is a row of its own.
+    alone = cc.reconcile_invoice(usage, _costs_page(_bucket(AUG21, [])))
+    assert [(r.model, r.costcalc_amount, r.provider_amount, r.cause) for r in alone.rows] == [
+        ("gpt-9-imaginary", None, None, "unknown model")
+    ]
+
+
+def test_a_costs_result_inside_a_usage_page_is_reported() -> None:
+    page = _usage_page(
+        _bucket(
+            AUG21,
+            [
+                _completions(model="gpt-5.6-sol", input_tokens=1_000_000, output_tokens=0),
+                _cost("4.00", "gpt-5.6-sol, input", None),
+            ],
+        )
+    )
+    export = cc.price_usage_export(page)
+    assert export.total == Decimal(4)  # 1M x $4/M
+    assert [e.position for e in export.errors] == ["page 1, bucket 1, result 2"]
+    assert "costs result in a usage page" in export.errors[0].reason
+
+
 def _anthropic_usage() -> list[BetaAnalyticsUsageReportTimeBucket]:
     def row(**fields: Any) -> dict[str, Any]:
         base = {
