@@ -625,3 +625,136 @@ def test_cli_usage_export_and_wrong_kind() -> None:
     wrong = runner.invoke(main, ["usage-export", str(EXAMPLES / "openai_costs.json")])
     assert wrong.exit_code == 1
     assert "Costs API page was given as usage" in wrong.output + (wrong.stderr if wrong.stderr_bytes else "")
+
+
+# -- more causes and edge rows ---------------------------------------------------------------------------
+
+
+def _sonnet_row(**fields: Any) -> dict[str, Any]:
+    return {
+        "model": "claude-sonnet-4-5",
+        "uncached_input_tokens": 0,
+        "cache_read_input_tokens": 0,
+        "cache_creation": {"ephemeral_5m_input_tokens": 0, "ephemeral_1h_input_tokens": 0},
+        "output_tokens": 0,
+        "server_tool_use": {"web_search_requests": 0},
+        **fields,
+    }
+
+
+def _report(*results: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "data": [
+            {
+                "starting_at": "2026-11-02T00:00:00Z",
+                "ending_at": "2026-11-03T00:00:00Z",
+                "results": list(results),
+            }
+        ],
+        "has_more": False,
+        "next_page": None,
+    }
+
+
+def _cents(amount: str, token_type: str, model: str = "claude-sonnet-4-5") -> dict[str, Any]:
+    return {
+        "amount": amount,
+        "currency": "USD",
+        "model": model,
+        "cost_type": "tokens",
+        "token_type": token_type,
+    }
+
+
+def test_context_window_cause() -> None:
+    # 500k input in the 0-200k band: 500k x $3/M = $1.50; billed at the long band's $6/M = $3.00.
+    usage = _report(_sonnet_row(context_window="0-200k", uncached_input_tokens=500_000))
+    row = cc.reconcile_invoice(usage, _report(_cents("300", "uncached_input_tokens"))).rows[0]
+    assert (row.costcalc_amount, row.provider_amount, row.cause) == (
+        Decimal("1.5"),
+        Decimal(3),
+        "context window",
+    )
+
+
+def test_cache_write_retention_cause() -> None:
+    # 200k 5-minute writes: 200k x $3.75/M = $0.75; billed at the 1-hour $6/M = $1.20 (120 cents).
+    usage = _report(
+        _sonnet_row(cache_creation={"ephemeral_5m_input_tokens": 200_000, "ephemeral_1h_input_tokens": 0})
+    )
+    costs = _report(_cents("120", "cache_creation.ephemeral_5m_input_tokens"))
+    row = cc.reconcile_invoice(usage, costs).rows[0]
+    assert (row.line_item, row.costcalc_amount, row.provider_amount) == (
+        "cache_write",
+        Decimal("0.75"),
+        Decimal("1.2"),
+    )
+    assert row.cause == "cache"
+    assert "1-hour" in row.explanation
+
+
+def test_unexplained_and_one_sided_rows() -> None:
+    # 500k x $3/M = $1.50 against an arbitrary $1.23: no alternative gives it.
+    usage = _report(_sonnet_row(uncached_input_tokens=500_000, output_tokens=10_000))
+    costs = _report(_cents("123", "uncached_input_tokens"), _cents("5", "cache_read_input_tokens"))
+    rec = cc.reconcile_invoice(usage, costs)
+    causes = {r.line_item: (r.costcalc_amount, r.provider_amount, r.cause) for r in rec.rows}
+    assert causes["input"] == (Decimal("1.5"), Decimal("1.23"), "unexplained")
+    assert causes["cached_input"] == (None, Decimal("0.05"), "not in usage")
+    assert causes["output"] == (Decimal("0.15"), None, "not in costs")  # 10k x $15/M
+
+
+def test_fast_mode_and_refused_tiers() -> None:
+    # claude-opus-4-6 fast mode on 2026-11-02: 100k input x $30/M = $3.00.
+    fast = _report(_sonnet_row(model="claude-opus-4-6", speed="fast", uncached_input_tokens=100_000))
+    assert cc.price_usage_export(fast).total == Decimal(3)
+    flex = cc.price_usage_export(_report(_sonnet_row(service_tier="flex", uncached_input_tokens=5)))
+    assert flex.total == 0
+    assert "service tier 'flex' has no published per-token rates" in flex.errors[0].reason
+    scale = cc.price_usage_export(
+        _usage_page(
+            _bucket(
+                AUG21,
+                [_completions(model="gpt-5.6-sol", service_tier="scale", input_tokens=5, output_tokens=0)],
+            )
+        )
+    )
+    assert "Scale Tier" in scale.errors[0].reason
+
+
+def test_openai_cache_writes_and_unknown_fields() -> None:
+    # 1M prompt with 100k 30-minute cache writes on 2026-08-21: 900k x $4/M = $3.60, 100k x $5/M = $0.50.
+    row = _completions(
+        model="gpt-5.6-sol",
+        input_tokens=1_000_000,
+        input_cache_write_tokens=100_000,
+        input_cache_write_30m_tokens=100_000,
+        output_tokens=0,
+    )
+    assert cc.price_usage_export(_usage_page(_bucket(AUG21, [row]))).total == Decimal("4.1")
+    # gpt-5.6-sol publishes no 12-hour cache-write rate: refused by name.
+    long = {**row, "input_cache_write_tokens": 100_000, "input_cache_write_30m_tokens": 0}
+    long["input_cache_write_12h_tokens"] = 100_000
+    with pytest.raises(cc.UnpricedUsageError) as info:
+        cc.price_usage_export(_usage_page(_bucket(AUG21, [long])))
+    assert info.value.field == "cache_write_12h_tokens"
+    bad = {**row, "input_cache_write_30m_tokens": 7}
+    assert (
+        "differ from input_cache_write_tokens"
+        in cc.price_usage_export({"object": "page", "data": [_bucket(AUG21, [bad])]}).errors[0].reason
+    )
+    odd = {**row, "input_video_tokens": 5}
+    with pytest.raises(cc.UnpricedUsageError) as info:
+        cc.price_usage_export({"object": "page", "data": [_bucket(AUG21, [odd])]})
+    assert info.value.field == "input_video_tokens"
+
+
+def test_files_that_are_not_exports(tmp_path: Path) -> None:
+    broken = tmp_path / "usage.json"
+    broken.write_text("{not json")
+    with pytest.raises(cc.ExportKindError, match="not JSON"):
+        cc.price_usage_export(broken)
+    with pytest.raises(cc.ExportKindError, match="cannot read"):
+        cc.price_usage_export(tmp_path / "missing.json")
+    with pytest.raises(cc.ExportKindError):
+        cc.price_usage_export(42)
