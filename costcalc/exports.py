@@ -64,11 +64,8 @@ __all__ = [
 
 Source = str | os.PathLike[str] | Mapping[str, Any] | Iterable[Any] | Any
 
-#: The export readers, by provider: (export_kind, read_export_page, what their pages are called).
-_READERS: Final = (
-    ("openai", openai_provider, "OpenAI Usage API", "OpenAI Costs API"),
-    ("anthropic", anthropic_provider, "Anthropic usage report", "Anthropic cost report"),
-)
+#: The provider modules that read export pages (``export_kind``, ``read_export_page``, ``EXPORT_NAMES``).
+_READERS: Final = (openai_provider, anthropic_provider)
 #: Line name -> Rates field, for the token lines.
 _RATE_FIELD: Final = {line: rate for line, _count, rate, _bucket in TOKEN_LINES}
 #: Amounts closer than this to the provider's are a match (providers round their amounts).
@@ -375,10 +372,10 @@ def _is_page_object(obj: Any) -> bool:
 
 def _describe(data: Any, raw: Any) -> str:
     if is_map(data):
-        for _name, module, usage_name, costs_name in _READERS:
+        for module in _READERS:
             found = module.export_kind(data)
             if found in ("usage", "costs"):
-                return f"an {usage_name} page" if found == "usage" else f"an {costs_name} page"
+                return f"an {module.EXPORT_NAMES[found]} page"
         keys = ", ".join(list(data)[:6])
         return f"a {type(raw).__name__} with keys {keys or '(none)'}"
     return f"a {type(raw).__name__}"
@@ -411,10 +408,10 @@ def _read_pages(source: Source, wanted: str) -> tuple[list[ExportPage], list[Exp
         reader = None
         found = None
         if is_map(data):
-            for name, module, _u, _c in _READERS:
+            for module in _READERS:
                 found = module.export_kind(data)
                 if found is not None:
-                    reader = (name, module)
+                    reader = module
                     break
         if reader is None or found is None:
             raise ExportKindError(
@@ -436,7 +433,7 @@ def _read_pages(source: Source, wanted: str) -> tuple[list[ExportPage], list[Exp
             continue
         seen[fingerprint] = position
         count += 1
-        page = reader[1].read_export_page(data, position)
+        page = reader.read_export_page(data, position)
         errors += [ExportRowError(position=where, reason=reason) for where, reason in page.errors]
         other = "costs" if wanted == "usage" else "usage"
         stray: tuple[ExportBucket | CostItem, ...] = page.items if wanted == "usage" else page.buckets

@@ -44,6 +44,7 @@ __all__ = [
     "BATCH_FORMAT",
     "BATCH_ID",
     "DEFAULT_ENDPOINT",
+    "EXPORT_NAMES",
     "SHAPES",
     "TIERS",
     "batch_kind",
@@ -597,6 +598,10 @@ _EXPORT_GROUPS: Final = (
     "token_type",
     "description",
 )
+
+
+#: What this provider's export pages are called, by kind (for messages).
+EXPORT_NAMES: Final = {"usage": "Anthropic usage report", "costs": "Anthropic cost report"}
 
 
 def export_kind(data: Mapping[str, Any]) -> str | None:

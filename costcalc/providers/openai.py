@@ -52,6 +52,7 @@ __all__ = [
     "BATCH_ID",
     "DEFAULT_ENDPOINT",
     "ENDPOINTS",
+    "EXPORT_NAMES",
     "SHAPES",
     "TIERS",
     "batch_kind",
@@ -1057,6 +1058,10 @@ COST_LINES: Final = {
 #: Tier words a line item may carry ("gpt-4o, input (batch)", "gpt-4o, batch input").
 _COST_TIER_WORDS: Final = {"batch": "batch", "flex": "flex", "priority": "priority"}
 _TIER_WORD: Final = re.compile(r"\(?\b(batch|flex|priority)\b\)?")
+
+
+#: What this provider's export pages are called, by kind (for messages).
+EXPORT_NAMES: Final = {"usage": "OpenAI Usage API", "costs": "OpenAI Costs API"}
 
 
 def export_kind(data: Mapping[str, Any]) -> str | None:
