@@ -230,7 +230,8 @@ class InvoiceRow(BaseModel):
 
     ``difference`` is the provider's amount minus costcalc's (a missing side counts as zero).
     ``cause`` says why they differ: ``match``, ``price change``, ``tier``, ``cache``,
-    ``context window``, ``tool fees``, ``unknown model``, ``unpriced``, ``unmatched line item``,
+    ``context window``, ``tool fees``, ``discount``, ``unknown model``, ``unpriced``,
+    ``unmatched line item``,
     ``not in costs``, ``not in usage`` or ``unexplained``; ``explanation`` says how it was found.
     A ``None`` project, model or line item means the provider's costs are not broken down by it."""
 
@@ -885,6 +886,14 @@ def _cause(
         return "not in costs", "the usage export has this line but the cost export has no row for it"
     if ours is None:
         return "not in usage", "the cost export charges this line but the usage export has no usage for it"
+    listed = [e.item.list_amount for e in provider if e.item is not None and e.item.list_amount is not None]
+    if listed and len(listed) == len(provider):
+        at_list = tidy(exact_sum(*listed))
+        if EXACT.subtract(at_list, ours).copy_abs() <= tol:
+            return "discount", (
+                f"the provider's amount at list prices (list_amount, {at_list} USD) is costcalc's: the "
+                "difference is the organization's discount (price with Catalog.with_discount to include it)"
+            )
     assert theirs is not None
     for cause, explanation, amount in _alternatives(priced, provider, cat):
         if amount is not None and EXACT.subtract(amount, theirs).copy_abs() <= tol:

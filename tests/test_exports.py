@@ -758,3 +758,48 @@ def test_files_that_are_not_exports(tmp_path: Path) -> None:
         cc.price_usage_export(tmp_path / "missing.json")
     with pytest.raises(cc.ExportKindError):
         cc.price_usage_export(42)
+
+
+def test_other_openai_usage_kinds() -> None:
+    def result(kind: str, **fields: Any) -> dict[str, Any]:
+        return {"object": f"organization.usage.{kind}.result", "num_model_requests": 3, **fields}
+
+    page = {
+        "object": "page",
+        "data": [
+            _bucket(
+                AUG21,
+                [
+                    # text-embedding-3-small $0.02/M: 1M tokens = $0.02
+                    result("embeddings", model="text-embedding-3-small", input_tokens=1_000_000),
+                    # tts-1 $15 per 1M characters: 100,000 x $0.000015 = $1.50
+                    result("audio_speeches", model="tts-1", characters=100_000),
+                    # whisper-1 $0.006 a minute billed by the second: 600 x $0.0001 = $0.06
+                    result("audio_transcriptions", model="whisper-1", seconds=600),
+                    # dall-e-3 prices images by quality and size; the export gives no quality
+                    result("images", model="dall-e-3", images=4, size="1024x1024"),
+                    # code interpreter sessions of an unknown container size
+                    {"object": "organization.usage.code_interpreter_sessions.result", "num_sessions": 2},
+                ],
+            )
+        ],
+    }
+    export = cc.price_usage_export(page, strict=False)
+    assert export.total == Decimal("1.58")  # 0.02 + 1.50 + 0.06
+    assert sorted((u.field, u.quantity, u.cause) for u in export.unpriced) == [
+        ("num_sessions", 2, "unknown_field"),
+        ("units.image", 4, "no_rate"),
+    ]
+
+
+def test_discount_seen_in_the_list_amount() -> None:
+    # 500k x $3/M = $1.50 at list price (150 cents); the organization paid 10% less: 135 cents.
+    usage = _report(_sonnet_row(uncached_input_tokens=500_000))
+    costs = _report({**_cents("135", "uncached_input_tokens"), "list_amount": "150"})
+    row = cc.reconcile_invoice(usage, costs).rows[0]
+    assert (row.costcalc_amount, row.provider_amount, row.difference) == (
+        Decimal("1.5"),
+        Decimal("1.35"),
+        Decimal("-0.15"),
+    )
+    assert row.cause == "discount"

@@ -775,6 +775,17 @@ def _cost_item(result: Mapping[str, Any], start: dt.datetime, end: dt.datetime, 
     negative = text.startswith("-")
     cents = money(text[1:] if negative else text, "amount")
     amount = money(cents, "amount", scale=-2)
+    listed = get(result.get("list_amount"))
+    list_amount = None
+    if listed is not None:
+        if not isinstance(listed, str):
+            raise UsageParseError(
+                f"must be a decimal string in cents, got {kind(listed)}", path="list_amount"
+            )
+        list_text = listed.strip()
+        list_amount = money(list_text.lstrip("-"), "list_amount", scale=-2)
+        if list_text.startswith("-"):
+            list_amount = list_amount.copy_negate()
     cost_type = _export_text(result, "cost_type")
     token_type = _export_text(result, "token_type")
     description = _export_text(result, "description")
@@ -804,4 +815,5 @@ def _cost_item(result: Mapping[str, Any], start: dt.datetime, end: dt.datetime, 
         tier=_export_tier(result),
         long_context=_export_band(result),
         groups=_export_groups(result),
+        list_amount=list_amount,
     )

@@ -507,6 +507,8 @@ class CostItem:
     quantity: Decimal | None = None
     unit: str | None = None
     groups: tuple[tuple[str, str], ...] = ()
+    #: The amount at list prices, before the organization's discount, when the export gives it.
+    list_amount: Decimal | None = None
 
 
 @dataclass(frozen=True)
