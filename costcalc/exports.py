@@ -24,6 +24,7 @@ reported (``errors``, ``duplicates``), never counted twice and never dropped in 
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import json
@@ -391,11 +392,7 @@ def _read_pages(source: Source, wanted: str) -> tuple[list[ExportPage], list[Exp
     duplicates: list[str] = []
     seen: dict[str, str] = {}
     count = 0
-    expected = (
-        "an OpenAI Usage API page or an Anthropic usage report page"
-        if wanted == "usage"
-        else "an OpenAI Costs API page or an Anthropic cost report page"
-    )
+    expected = " or ".join(f"an {module.EXPORT_NAMES[wanted]} page" for module in _READERS)
     for position, raw in _raw_pages(source):
         if isinstance(raw, UsageParseError):
             errors.append(ExportRowError(position=position, reason=str(raw)))
@@ -452,12 +449,21 @@ def _read_pages(source: Source, wanted: str) -> tuple[list[ExportPage], list[Exp
 def _without_overlaps(rows: Iterable[Any], errors: list[ExportRowError]) -> list[Any]:
     """The rows minus those whose time range overlaps an earlier row with the same grouping keys
     (each one reported: counting both would count the same usage twice)."""
+    # Per grouping key, the kept rows' ranges never overlap: sorted by start, a new range can only
+    # clash with its neighbours.
+    starts: dict[tuple[Any, ...], list[dt.datetime]] = {}
     kept: dict[tuple[Any, ...], list[Any]] = {}
     out = []
     for row in rows:
         key = (row.provider, getattr(row, "kind", "costs"), tuple(sorted(row.groups)))
+        begins = starts.setdefault(key, [])
         same = kept.setdefault(key, [])
-        clash = next((other for other in same if row.start < other.end and other.start < row.end), None)
+        at = bisect.bisect_left(begins, row.start)
+        clash = None
+        if at > 0 and same[at - 1].end > row.start:
+            clash = same[at - 1]
+        elif at < len(same) and same[at].start < row.end:
+            clash = same[at]
         if clash is not None:
             errors.append(
                 ExportRowError(
@@ -468,7 +474,8 @@ def _without_overlaps(rows: Iterable[Any], errors: list[ExportRowError]) -> list
                 )
             )
             continue
-        same.append(row)
+        begins.insert(at, row.start)
+        same.insert(at, row)
         out.append(row)
     return out
 
@@ -588,7 +595,7 @@ def _price_bucket(
         if line.quantity is None or line.rate is None:
             continue
         lines.append(
-            ExportLine(
+            ExportLine.model_construct(  # values computed here, not input: no need to validate
                 day=day,
                 provider=b.provider,
                 project=b.project,

@@ -613,6 +613,8 @@ def export_kind(data: Mapping[str, Any]) -> str | None:
             return None
         if not all(is_map(get(b)) and "starting_at" in get(b) for b in buckets):
             return None
+        if not buckets and "has_more" not in data and "next_page" not in data:
+            return None  # an empty list of something else
     elif "starting_at" in data and "results" in data:
         buckets = [data]
     else:
