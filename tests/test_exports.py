@@ -22,6 +22,8 @@ from anthropic.types.beta.organization import (
     BetaAnalyticsUsageReportTimeBucket,
 )
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openai.types.admin.organization.usage_completions_response import UsageCompletionsResponse
 from openai.types.admin.organization.usage_costs_response import UsageCostsResponse
 
@@ -803,3 +805,43 @@ def test_discount_seen_in_the_list_amount() -> None:
         Decimal("-0.15"),
     )
     assert row.cause == "discount"
+
+
+@given(
+    uncached=st.integers(0, 10**9),
+    cached=st.integers(0, 10**9),
+    output=st.integers(0, 10**9),
+    searches=st.integers(0, 10**6),
+    repeat=st.booleans(),
+)
+@settings(max_examples=60, deadline=None)
+def test_any_openai_row_prices_by_the_published_formula(
+    uncached: int, cached: int, output: int, searches: int, repeat: bool
+) -> None:
+    # gpt-5.6-sol on 2026-08-20: ($5 x uncached + $0.50 x cached + $30 x output) / 1M, and $0.01 a
+    # search; a page given twice counts once.
+    page = _usage_page(
+        _bucket(
+            AUG20,
+            [
+                _completions(
+                    model="gpt-5.6-sol",
+                    batch=False,
+                    input_tokens=uncached + cached,
+                    input_cached_tokens=cached,
+                    output_tokens=output,
+                ),
+                {
+                    "object": "organization.usage.web_searches.result",
+                    "num_requests": searches,
+                    "num_model_requests": 1,
+                },
+            ],
+        )
+    )
+    expected = (Decimal(5) * uncached + Decimal("0.5") * cached + Decimal(30) * output) / 1_000_000
+    expected += Decimal("0.01") * searches
+    with decimal.localcontext(decimal.Context(prec=50)):
+        export = cc.price_usage_export([page, page] if repeat else page)
+    assert export.total == expected
+    assert len(export.duplicates) == int(repeat)
