@@ -527,6 +527,8 @@ def _price_bucket(
     name = b.model or b.rate_model
 
     def refuse(field: str, quantity: int | Decimal, reason: str, cause: str) -> None:
+        if isinstance(quantity, Decimal) and quantity == quantity.to_integral_value():
+            quantity = int(quantity)
         if strict:
             raise UnpricedUsageError(f"{b.position}: {reason}", field=field, model=name)
         unpriced.append(
@@ -546,9 +548,11 @@ def _price_bucket(
     for u in b.unpriced:
         refuse(u.field, u.quantity, u.reason, "unknown_field")
     usage = b.usage
-    size = usage.input_tokens + usage.output_tokens + sum(int(q) for q in usage.units.values())
-    if not size:
+    if not (usage.input_tokens or usage.output_tokens or usage.units):
         return
+    size = tidy(
+        exact_sum(Decimal(usage.input_tokens + usage.output_tokens), *map(Decimal, usage.units.values()))
+    )
     if name is None:
         refuse(
             "model",

@@ -845,3 +845,57 @@ def test_any_openai_row_prices_by_the_published_formula(
         export = cc.price_usage_export([page, page] if repeat else page)
     assert export.total == expected
     assert len(export.duplicates) == int(repeat)
+
+
+def test_rows_that_cannot_be_priced_as_they_are() -> None:
+    # Not grouped by model: 1,000 + 10 tokens with no model to price them.
+    no_model = _usage_page(_bucket(AUG21, [_completions(input_tokens=1000, output_tokens=10)]))
+    export = cc.price_usage_export(no_model, strict=False)
+    assert [(u.field, u.quantity, u.cause) for u in export.unpriced] == [("model", 1010, "no_model")]
+    # gpt-5.6-sol had no priority tier before 2026-07-30.
+    jul10 = AUG20 - 41 * DAY
+    early = _usage_page(
+        _bucket(
+            jul10,
+            [_completions(model="gpt-5.6-sol", service_tier="priority", input_tokens=5, output_tokens=0)],
+        )
+    )
+    with pytest.raises(cc.UnpricedUsageError) as info:
+        cc.price_usage_export(early)
+    assert info.value.field == "tier"
+    # claude-haiku-4-5 publishes no US-inference surcharge: priced without it ($1/M x 1M), with a warning.
+    geo = cc.price_usage_export(
+        _report(_sonnet_row(model="claude-haiku-4-5", inference_geo="us", uncached_input_tokens=1_000_000))
+    )
+    assert geo.total == Decimal(1)
+    assert "inference_geo_us" in geo.warnings[0]
+
+
+def test_tool_fees_at_another_tool_rate() -> None:
+    # 100 web searches on gpt-4o: $0.01 each = $1.00; billed at web_search_preview's $0.025 = $2.50.
+    usage = {
+        "object": "page",
+        "data": [
+            _bucket(
+                AUG21,
+                [
+                    {
+                        "object": "organization.usage.web_searches.result",
+                        "model": "gpt-4o",
+                        "num_requests": 100,
+                        "num_model_requests": 100,
+                    }
+                ],
+            )
+        ],
+    }
+    costs = _costs_page(_bucket(AUG21, [_cost("2.50", "gpt-4o, web search tool calls", None)]))
+    row = cc.reconcile_invoice(usage, costs).rows[0]
+    assert (row.model, row.line_item, row.costcalc_amount, row.provider_amount) == (
+        "gpt-4o",
+        "web_search_call",
+        Decimal(1),
+        Decimal("2.5"),
+    )
+    assert row.cause == "tool fees"
+    assert "web_search_preview_call" in row.explanation
