@@ -840,6 +840,12 @@ def reconcile_invoice(usage: Path, costs: Path, as_json: bool, exact: bool) -> N
             )
         )
         console.print(_table("Totals", ["", "USD"], rec.summary(money), right=(1,)))
+        for r in rec.rows:
+            if r.cause != "match":
+                where = " ".join(filter(None, [r.day.isoformat(), r.project, r.model, r.line_item]))
+                console.print(
+                    f"{where}: {r.cause}: {r.explanation}", markup=False, highlight=False, soft_wrap=True
+                )
         _cents_note(exact)
     _report_export_problems(
         rec.errors + rec.usage.errors, rec.usage.unpriced, rec.duplicates + rec.usage.duplicates

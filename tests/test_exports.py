@@ -613,6 +613,10 @@ def test_cli_reconcile_invoice() -> None:
     assert "$3.00" in result.output
     assert "tier" in result.output
     assert "$0.63" in result.output  # the 5-minute cache writes, $0.625 rounded half-up
+    assert (
+        "2026-03-12 wrkspc_support claude-haiku-4-5 input: tier: at the 'standard' tier's rates"
+        in result.output
+    )
     exact = runner.invoke(main, ["reconcile-invoice", usage, costs, "--exact"])
     assert "$0.625" in exact.output
     data = json.loads(runner.invoke(main, ["reconcile-invoice", usage, costs, "--json"]).output)
