@@ -50,6 +50,8 @@ if TYPE_CHECKING:
         CatalogError,
         ContextWindowExceededError,
         CostcalcError,
+        ExportError,
+        ExportKindError,
         ImageSizeUnknownError,
         InvalidInputError,
         InvalidRequestError,
@@ -61,6 +63,16 @@ if TYPE_CHECKING:
         VocabularyError,
     )
     from costcalc.estimation import Band, Estimate, estimate
+    from costcalc.exports import (
+        ExportLine,
+        ExportRowError,
+        InvoiceReconciliation,
+        InvoiceRow,
+        UnpricedExportItem,
+        UsageExport,
+        price_usage_export,
+        reconcile_invoice,
+    )
     from costcalc.pricing import MAX_TOKENS, TIERS, Cost, Line, Rates, Tier, Unpriced, Usage, round_to
     from costcalc.reasoning import EFFORTS, EffortBand, NotEnoughDataError, ReasoningProfile, calibrate
     from costcalc.responses import detect_shape, price_response, read_response, usage_from_response
@@ -139,6 +151,16 @@ _LAZY: dict[str, str] = {
     "Usage": "costcalc.pricing",
     "round_to": "costcalc.pricing",
     "Decimal": "decimal",
+    "ExportError": "costcalc.errors",
+    "ExportKindError": "costcalc.errors",
+    "ExportLine": "costcalc.exports",
+    "ExportRowError": "costcalc.exports",
+    "InvoiceReconciliation": "costcalc.exports",
+    "InvoiceRow": "costcalc.exports",
+    "UnpricedExportItem": "costcalc.exports",
+    "UsageExport": "costcalc.exports",
+    "price_usage_export": "costcalc.exports",
+    "reconcile_invoice": "costcalc.exports",
 }
 
 __all__ = [
@@ -162,10 +184,16 @@ __all__ = [
     "Decimal",
     "EffortBand",
     "Estimate",
+    "ExportError",
+    "ExportKindError",
+    "ExportLine",
+    "ExportRowError",
     "ImageSizeUnknownError",
     "ImageSpec",
     "InvalidInputError",
     "InvalidRequestError",
+    "InvoiceReconciliation",
+    "InvoiceRow",
     "Line",
     "LineError",
     "ModelInfo",
@@ -180,9 +208,11 @@ __all__ = [
     "TokenProfile",
     "UnknownModelError",
     "Unpriced",
+    "UnpricedExportItem",
     "UnpricedUsageError",
     "UnsupportedTierError",
     "Usage",
+    "UsageExport",
     "UsageParseError",
     "VocabularyError",
     "__version__",
@@ -203,8 +233,10 @@ __all__ = [
     "price_batch_output",
     "price_response",
     "price_table",
+    "price_usage_export",
     "read_response",
     "reconcile",
+    "reconcile_invoice",
     "round_to",
     "usage_from_response",
 ]

@@ -728,3 +728,127 @@ def stale(days: int, spec: str, as_of: Any, as_json: bool) -> None:
     else:
         click.echo(f"Every price period was checked within {days} days of {today}.")
     sys.exit(1 if rows else 0)
+
+
+# -- usage and cost exports --------------------------------------------------------------------------
+
+
+def _export_call(call: Any) -> Any:
+    """Run ``call``; a file that is not an export of the expected kind is bad input (exit 1)."""
+    try:
+        return call()
+    except CostcalcError as exc:
+        _fail(describe(exc))
+
+
+def _report_export_problems(
+    errors: Sequence[Any], unpriced: Sequence[Any], duplicates: Sequence[str]
+) -> None:
+    err = _console(stderr=True)
+    for e in errors:
+        err.print(f"{e.position}: {e.reason}", markup=False, highlight=False, soft_wrap=True)
+    for u in unpriced:
+        err.print(
+            f"UNPRICED {u.position}: {u.field} ({u.quantity}): {u.reason}", markup=False, soft_wrap=True
+        )
+    for d in duplicates:
+        err.print(f"duplicate page, counted once: {d}", markup=False, soft_wrap=True)
+
+
+@main.command("usage-export")
+@click.argument("file", type=_FILE)
+@click.option("--json", "as_json", is_flag=True, help="Every priced line, exact amounts.")
+@click.option("--exact", is_flag=True, help=_EXACT_HELP)
+def usage_export(file: Path, as_json: bool, exact: bool) -> None:
+    """Price a usage export (OpenAI Usage API pages, Anthropic usage report pages) line by line.
+
+    FILE is a .json file (one page or a list of pages) or a .jsonl file (one page a line).
+    Exit status 1 when some row could not be read or priced (the rest is still printed).
+    """
+    from costcalc.exports import price_usage_export
+
+    export = _export_call(lambda: price_usage_export(file, strict=False))
+    if as_json:
+        _dump(export.model_dump(mode="json"))
+    else:
+        money = _money(exact)
+        rows = [
+            (
+                line.day.isoformat(),
+                line.project or "",
+                line.model or "",
+                line.line_item,
+                f"{line.quantity:,}",
+                line.tier + (" (long context)" if line.long_context else ""),
+                money(line.amount),
+            )
+            for line in export.lines
+        ]
+        console = _console()
+        console.print(
+            _table(
+                f"{file.name}: {len(export.lines)} lines",
+                ["day", "project", "model", "line item", "quantity", "tier", "USD"],
+                rows,
+                right=(4, 6),
+            )
+        )
+        console.print(_table("Totals", ["", "USD"], export.summary(money), right=(1,)))
+        _cents_note(exact)
+    _report_export_problems(export.errors, export.unpriced, export.duplicates)
+    sys.exit(1 if export.errors or export.unpriced else 0)
+
+
+@main.command("reconcile-invoice")
+@click.argument("usage", type=_FILE)
+@click.argument("costs", type=_FILE)
+@click.option("--json", "as_json", is_flag=True, help="Every row, exact amounts.")
+@click.option("--exact", is_flag=True, help=_EXACT_HELP)
+def reconcile_invoice(usage: Path, costs: Path, as_json: bool, exact: bool) -> None:
+    """Compare costcalc's price of a USAGE export with the provider's COSTS export, by day,
+    project, model and line item, with the likely cause of each difference.
+
+    Exit status 1 when some row could not be read or priced (the rest is still compared).
+    """
+    from costcalc.exports import reconcile_invoice as reconcile_pages
+
+    rec = _export_call(lambda: reconcile_pages(usage, costs))
+    if as_json:
+        _dump(rec.model_dump(mode="json"))
+    else:
+        money = _money(exact)
+        rows = [
+            (
+                r.day.isoformat(),
+                r.project or "",
+                r.model or "",
+                r.line_item or "",
+                money(r.costcalc_amount),
+                money(r.provider_amount),
+                money(r.difference),
+                r.cause,
+            )
+            for r in rec.rows
+        ]
+        console = _console()
+        console.print(
+            _table(
+                f"{usage.name} against {costs.name}",
+                ["day", "project", "model", "line item", "costcalc", "provider", "difference", "cause"],
+                rows,
+                right=(4, 5, 6),
+            )
+        )
+        console.print(_table("Totals", ["", "USD"], rec.summary(money), right=(1,)))
+        for r in rec.rows:
+            if r.cause != "match":
+                where = " ".join(filter(None, [r.day.isoformat(), r.project, r.model, r.line_item]))
+                console.print(
+                    f"{where}: {r.cause}: {r.explanation}", markup=False, highlight=False, soft_wrap=True
+                )
+        _cents_note(exact)
+    _report_export_problems(
+        rec.errors + rec.usage.errors, rec.usage.unpriced, rec.duplicates + rec.usage.duplicates
+    )
+    bad = rec.errors or rec.usage.errors or rec.usage.unpriced
+    sys.exit(1 if bad else 0)

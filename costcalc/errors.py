@@ -12,6 +12,8 @@ __all__ = [
     "CatalogError",
     "ContextWindowExceededError",
     "CostcalcError",
+    "ExportError",
+    "ExportKindError",
     "ImageSizeUnknownError",
     "InvalidInputError",
     "InvalidRequestError",
@@ -181,3 +183,25 @@ class BatchRequestError(UsageParseError):
         self.custom_id = custom_id
         self.error = error
         super().__init__(message, path="response")
+
+
+class ExportError(CostcalcError, ValueError):
+    """A usage or cost export (an organization Usage/Costs API page, a usage or cost report) that
+    cannot be read. ``position`` says where (``page 2, bucket 3, result 1``), ``field`` names the
+    field."""
+
+    def __init__(self, message: str, *, position: str = "", field: str = "") -> None:
+        self.position = position
+        self.field = field
+        where = ", ".join(filter(None, [position, field]))
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+class ExportKindError(ExportError):
+    """A page of another kind than the one expected (a costs page passed as usage, an object that
+    is no export page at all): ``found`` says what it is, ``expected`` what was wanted."""
+
+    def __init__(self, message: str, *, found: str, expected: str, position: str = "") -> None:
+        self.found = found
+        self.expected = expected
+        super().__init__(message, position=position)

@@ -13,6 +13,7 @@ surcharge where the catalog has one.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Mapping
 from typing import Any, Final
@@ -23,6 +24,9 @@ from costcalc.providers.base import (
     BatchFailure,
     BatchRequest,
     BatchResult,
+    CostItem,
+    ExportBucket,
+    ExportPage,
     Reading,
     RequestCount,
     UsageSpec,
@@ -32,20 +36,25 @@ from costcalc.providers.base import (
     is_map,
     kind,
     make_usage,
+    money,
+    timestamp,
 )
 
 __all__ = [
     "BATCH_FORMAT",
     "BATCH_ID",
     "DEFAULT_ENDPOINT",
+    "EXPORT_NAMES",
     "SHAPES",
     "TIERS",
     "batch_kind",
     "count_request",
     "detect",
+    "export_kind",
     "read",
     "read_batch_request",
     "read_batch_result",
+    "read_export_page",
 ]
 
 PROVIDER: Final = "anthropic"
@@ -524,3 +533,289 @@ class _Counter:
                 field=where,
             )
         self.breakpoint(block, where)
+
+
+# -- usage and cost reports -----------------------------------------------------------------------------
+#
+# The Admin API's messages usage report and cost report (and the analytics usage_report /
+# cost_report of anthropic.types.beta.organization) are pages {"data": [bucket...], "has_more",
+# "next_page"}; a bucket is {"starting_at", "ending_at" (RFC 3339), "results": [...]}. A usage
+# result counts uncached_input_tokens, cache_read_input_tokens, cache_creation.ephemeral_5m/1h
+# input tokens, output_tokens and server_tool_use.web_search_requests, grouped by workspace_id,
+# api_key_id, model, service_tier, context_window ("0-200k" / "200k-1M"), inference_geo, speed.
+# A cost result's amount is a decimal string in cents ("123.45" is $1.23), with cost_type
+# (tokens, web_search, code_execution, session_usage) and token_type naming the line.
+
+USAGE_EXPORT: Final = UsageSpec(
+    read={
+        "uncached_input_tokens": "uncached",
+        "cache_read_input_tokens": "read",
+        "cache_creation.ephemeral_5m_input_tokens": "five",
+        "cache_creation.ephemeral_1h_input_tokens": "hour",
+        "output_tokens": "output",
+        "server_tool_use.web_search_requests": "web_search",
+    },
+    free=frozenset({"requests", "server_tool_use.web_fetch_requests"}),
+    required=frozenset({"uncached_input_tokens", "output_tokens"}),
+)
+#: A report's service_tier -> costcalc tier; None: refused (no published per-token rates).
+EXPORT_TIERS: Final[dict[str, str | None]] = {
+    "standard": "standard",
+    "batch": "batch",
+    "priority": "priority",
+    "priority_on_demand": None,
+    "flex": None,
+    "flex_discount": None,
+}
+#: context_window band -> long-context rates?
+CONTEXT_BANDS: Final = {"0-200k": False, "200k-1M": True}
+#: A cost report's token_type -> costcalc line; cost_type (for non-token costs) -> line.
+COST_TOKEN_LINES: Final = {
+    "uncached_input_tokens": "input",
+    "cache_read_input_tokens": "cached_input",
+    "cache_creation.ephemeral_5m_input_tokens": "cache_write",
+    "cache_creation.ephemeral_1h_input_tokens": "cache_write_1h",
+    "output_tokens": "output",
+}
+COST_TYPE_LINES: Final = {"web_search": "web_search_call", "code_execution": "container_hour"}
+#: Grouping fields of a report row, kept for the overlap check.
+_EXPORT_GROUPS: Final = (
+    "workspace_id",
+    "api_key_id",
+    "account_id",
+    "service_account_id",
+    "model",
+    "service_tier",
+    "context_window",
+    "inference_geo",
+    "speed",
+    "product",
+    "rbac_group_id",
+    "claude_tag_category",
+    "claude_tag_user_id",
+    "slack_channel_id",
+    "cost_type",
+    "token_type",
+    "description",
+)
+
+
+#: What this provider's export pages are called, by kind (for messages).
+EXPORT_NAMES: Final = {"usage": "Anthropic usage report", "costs": "Anthropic cost report"}
+
+
+def export_kind(data: Mapping[str, Any]) -> str | None:
+    """``"usage"`` or ``"costs"`` for a usage or cost report page (or one time bucket),
+    ``"empty"`` for one with no results, None when ``data`` is not an Anthropic report."""
+    if "data" in data and "starting_at" not in data:
+        buckets = get(data.get("data"))
+        if not isinstance(buckets, list):
+            return None
+        if not all(is_map(get(b)) and "starting_at" in get(b) for b in buckets):
+            return None
+        if not buckets and "has_more" not in data and "next_page" not in data:
+            return None  # an empty list of something else
+    elif "starting_at" in data and "results" in data:
+        buckets = [data]
+    else:
+        return None
+    for bucket in buckets:
+        results = get(get(bucket).get("results"))
+        if not isinstance(results, list):
+            continue
+        for result in results:
+            result = get(result)
+            if is_map(result) and "amount" in result:
+                return "costs"
+            if is_map(result) and ("uncached_input_tokens" in result or "output_tokens" in result):
+                return "usage"
+    return "empty"
+
+
+def _export_time(bucket: Mapping[str, Any], key: str) -> dt.datetime:
+    value = get(bucket.get(key))
+    if value is None:
+        raise UsageParseError("is missing", path=f"bucket.{key}")
+    if not isinstance(value, str | dt.datetime):
+        raise UsageParseError(f"must be an RFC 3339 time, got {kind(value)}", path=f"bucket.{key}")
+    at = timestamp(value, f"bucket.{key}")
+    assert at is not None
+    return at
+
+
+def _export_text(result: Mapping[str, Any], key: str) -> str | None:
+    value = get(result.get(key))
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise UsageParseError(f"must be a string, got {kind(value)}", path=key)
+    return value
+
+
+def _export_groups(result: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    return tuple((key, text) for key in _EXPORT_GROUPS if (text := _export_text(result, key)) is not None)
+
+
+def _export_tier(result: Mapping[str, Any]) -> str | None:
+    raw = _export_text(result, "service_tier")
+    speed = _export_text(result, "speed")
+    if speed not in (None, "standard", "fast"):
+        raise UsageParseError(f"speed {speed!r} is not one costcalc prices", path="speed")
+    if raw is not None and raw not in EXPORT_TIERS:
+        raise UsageParseError(f"service tier {raw!r} is not one costcalc knows", path="service_tier")
+    if raw is not None and EXPORT_TIERS[raw] is None:
+        raise UsageParseError(
+            f"service tier {raw!r} has no published per-token rates in the catalog; it cannot be priced",
+            path="service_tier",
+        )
+    if speed == "fast":
+        return "fast"
+    return None if raw is None else EXPORT_TIERS[raw]
+
+
+def _export_band(result: Mapping[str, Any]) -> bool | None:
+    raw = _export_text(result, "context_window")
+    if raw is None:
+        return None
+    if raw not in CONTEXT_BANDS:
+        raise UsageParseError(
+            f"context window {raw!r} is not one costcalc knows ({', '.join(CONTEXT_BANDS)})",
+            path="context_window",
+        )
+    return CONTEXT_BANDS[raw]
+
+
+def _export_surcharges(result: Mapping[str, Any]) -> tuple[str, ...]:
+    geo = _export_text(result, "inference_geo")
+    if geo is None or geo.lower() in _GLOBAL_GEO:
+        return ()
+    return (f"inference_geo_{geo.lower()}",)
+
+
+def read_export_page(data: Any, position: str) -> ExportPage:
+    """A usage report or cost report page (or one time bucket) as provider-neutral records.
+
+    A result that cannot be read is an error of the page (its position and why); the others are
+    kept."""
+    page_kind = export_kind(data)
+    if page_kind is None:
+        raise UsageParseError("is not an Anthropic usage or cost report page", path=position)
+    raw = get(data.get("data")) if "starting_at" not in data else [data]
+    assert isinstance(raw, list)
+    buckets: list[ExportBucket] = []
+    items: list[CostItem] = []
+    errors: list[tuple[str, str]] = []
+    for b, bucket in enumerate(raw, 1):
+        where = f"{position}, bucket {b}"
+        bucket = get(bucket)
+        try:
+            start = _export_time(bucket, "starting_at")
+            end = _export_time(bucket, "ending_at")
+            if end <= start:
+                raise UsageParseError(f"ending_at {end.isoformat()} is not after starting_at", path="bucket")
+            results = get(bucket.get("results"))
+            if not isinstance(results, list):
+                raise UsageParseError(f"must be a list, got {kind(results)}", path="bucket.results")
+        except UsageParseError as exc:
+            errors.append((where, str(exc)))
+            continue
+        for r, result in enumerate(results, 1):
+            at = f"{where}, result {r}"
+            try:
+                result = get(result)
+                if not is_map(result):
+                    raise UsageParseError(f"must be an object, got {kind(result)}")
+                if "amount" in result:
+                    items.append(_cost_item(result, start, end, at))
+                else:
+                    buckets.append(_usage_bucket(result, start, end, at))
+            except UsageParseError as exc:
+                errors.append((at, str(exc)))
+    if page_kind == "empty":
+        page_kind = "usage" if buckets else "costs" if items else "empty"
+    return ExportPage(PROVIDER, page_kind, tuple(buckets), tuple(items), tuple(errors))
+
+
+def _usage_bucket(result: Mapping[str, Any], start: dt.datetime, end: dt.datetime, at: str) -> ExportBucket:
+    n = USAGE_EXPORT.counts(result, "")
+    unpriced = USAGE_EXPORT.unknown(result, "")
+    usage = make_usage(
+        "",
+        input_tokens=n["uncached"] + n["read"] + n["five"] + n["hour"],
+        cached_input_tokens=n["read"],
+        cache_write_tokens=n["five"],
+        cache_write_1h_tokens=n["hour"],
+        output_tokens=n["output"],
+        units={"web_search_call": n["web_search"]} if n["web_search"] else None,
+    )
+    return ExportBucket(
+        provider=PROVIDER,
+        kind="messages",
+        start=start,
+        end=end,
+        position=at,
+        usage=usage,
+        model=_export_text(result, "model"),
+        project=_export_text(result, "workspace_id"),
+        api_key=_export_text(result, "api_key_id"),
+        tier=_export_tier(result),
+        long_context=_export_band(result),
+        surcharges=_export_surcharges(result),
+        unpriced=tuple(unpriced),
+        groups=_export_groups(result),
+    )
+
+
+def _cost_item(result: Mapping[str, Any], start: dt.datetime, end: dt.datetime, at: str) -> CostItem:
+    currency = get(result.get("currency"))
+    if not isinstance(currency, str) or not currency:
+        raise UsageParseError(f"must be a currency code, got {kind(currency)}", path="currency")
+    raw = get(result.get("amount"))
+    if not isinstance(raw, str):
+        raise UsageParseError(f"must be a decimal string in cents, got {kind(raw)}", path="amount")
+    text = raw.strip()
+    negative = text.startswith("-")
+    cents = money(text[1:] if negative else text, "amount")
+    amount = money(cents, "amount", scale=-2)
+    listed = get(result.get("list_amount"))
+    list_amount = None
+    if listed is not None:
+        if not isinstance(listed, str):
+            raise UsageParseError(
+                f"must be a decimal string in cents, got {kind(listed)}", path="list_amount"
+            )
+        list_text = listed.strip()
+        list_amount = money(list_text.lstrip("-"), "list_amount", scale=-2)
+        if list_text.startswith("-"):
+            list_amount = list_amount.copy_negate()
+    cost_type = _export_text(result, "cost_type")
+    token_type = _export_text(result, "token_type")
+    description = _export_text(result, "description")
+    line: str | None = None
+    label: str | None = None
+    if token_type is not None:
+        line = COST_TOKEN_LINES.get(token_type)
+        label = description or token_type
+    elif cost_type is not None and cost_type != "tokens":
+        line = COST_TYPE_LINES.get(cost_type)
+        label = description or cost_type
+    elif cost_type == "tokens":
+        line = "tokens"  # every token line of the row, not split by token type
+        label = description or "tokens"
+    return CostItem(
+        provider=PROVIDER,
+        start=start,
+        end=end,
+        position=at,
+        amount=amount.copy_negate() if negative else amount,
+        currency=currency,
+        line=line,
+        label=label,
+        model=_export_text(result, "model"),
+        project=_export_text(result, "workspace_id"),
+        api_key=_export_text(result, "api_key_id"),
+        tier=_export_tier(result),
+        long_context=_export_band(result),
+        groups=_export_groups(result),
+        list_amount=list_amount,
+    )

@@ -29,6 +29,9 @@ __all__ = [
     "BatchFailure",
     "BatchRequest",
     "BatchResult",
+    "CostItem",
+    "ExportBucket",
+    "ExportPage",
     "Part",
     "Reading",
     "RequestCount",
@@ -533,6 +536,82 @@ def unknown_numbers(
 def _float_decimal(value: float) -> Decimal:
     # A JSON number parsed as a float: its shortest repr is the text the payload held.
     return Decimal(repr(value))
+
+
+# -- usage and cost exports ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportBucket:
+    """One row of a usage export: what one group (project, API key, model, tier...) consumed in
+    one time bucket, read into a :class:`Usage`.
+
+    ``model`` is the model the row names (``None`` when the export is not grouped by model, or
+    for tool rows that belong to no model); ``rate_model`` is the model whose catalog rates price
+    the row when it names none (tool fees the provider publishes as the same on every model).
+    ``tier`` is a costcalc tier, or ``None`` when the export does not say. ``long_context`` is the
+    context-window band (``True``: the long band) or ``None`` when the row does not say.
+    ``groups`` holds every grouping value of the row (for the overlap check); ``unpriced`` lists
+    billable numbers of the row that costcalc cannot price.
+    """
+
+    provider: str
+    kind: str
+    start: dt.datetime
+    end: dt.datetime
+    position: str
+    usage: Usage
+    model: str | None = None
+    rate_model: str | None = None
+    project: str | None = None
+    api_key: str | None = None
+    tier: str | None = None
+    long_context: bool | None = None
+    surcharges: tuple[str, ...] = ()
+    unpriced: tuple[Unpriced, ...] = ()
+    groups: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class CostItem:
+    """One row of a cost export: an amount the provider charged, in USD.
+
+    ``line`` is the costcalc bill line the row is for (``input``, ``cached_input``,
+    ``web_search_call``...); ``None`` with ``label`` ``None`` when the export is not grouped by
+    line item, ``None`` with a ``label`` when the provider's line item names nothing costcalc
+    prices. ``quantity``/``unit`` are the provider's own count when it gives one.
+    """
+
+    provider: str
+    start: dt.datetime
+    end: dt.datetime
+    position: str
+    amount: Decimal
+    currency: str
+    line: str | None = None
+    label: str | None = None
+    model: str | None = None
+    project: str | None = None
+    api_key: str | None = None
+    tier: str | None = None
+    long_context: bool | None = None
+    quantity: Decimal | None = None
+    unit: str | None = None
+    groups: tuple[tuple[str, str], ...] = ()
+    #: The amount at list prices, before the organization's discount, when the export gives it.
+    list_amount: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class ExportPage:
+    """One page of a usage or cost export, read: its rows and the rows that could not be read
+    (``errors``: position and reason)."""
+
+    provider: str
+    kind: str  # "usage" or "costs"
+    buckets: tuple[ExportBucket, ...] = ()
+    items: tuple[CostItem, ...] = ()
+    errors: tuple[tuple[str, str], ...] = ()
 
 
 #: The reader each provider registers for a shape.

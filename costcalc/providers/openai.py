@@ -16,7 +16,10 @@ Bill lines beyond tokens, read from a Responses object:
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import Any, Final
 
 from costcalc.errors import InvalidRequestError, UsageParseError
@@ -25,6 +28,9 @@ from costcalc.providers.base import (
     BatchFailure,
     BatchRequest,
     BatchResult,
+    CostItem,
+    ExportBucket,
+    ExportPage,
     Part,
     Reading,
     RequestCount,
@@ -36,7 +42,9 @@ from costcalc.providers.base import (
     is_map,
     kind,
     make_usage,
+    money,
     timestamp,
+    unknown_numbers,
 )
 
 __all__ = [
@@ -44,14 +52,17 @@ __all__ = [
     "BATCH_ID",
     "DEFAULT_ENDPOINT",
     "ENDPOINTS",
+    "EXPORT_NAMES",
     "SHAPES",
     "TIERS",
     "batch_kind",
     "count_request",
     "detect",
+    "export_kind",
     "read",
     "read_batch_request",
     "read_batch_result",
+    "read_export_page",
     "split_media",
     "tier_of",
     "usage_block",
@@ -913,3 +924,398 @@ def _embedding_tokens(body: Mapping[str, Any], enc: Any, *, moderation: bool = F
             )
             raise InvalidRequestError(f"must be {wanted}, got {kind(item)}", field=where)
     return total
+
+
+# -- organization Usage API and Costs API pages -------------------------------------------------------
+#
+# A page is {"object": "page", "data": [bucket...], "has_more", "next_page"}; a bucket is
+# {"object": "bucket", "start_time", "end_time" (Unix seconds), "results": [...]}; each result
+# names its kind in "object" ("organization.usage.completions.result", "organization.costs.result").
+# Token counts: input_tokens is the whole prompt (cached and cache-write tokens included);
+# input_audio_tokens / input_image_tokens are the uncached audio / image part, input_cached_*_tokens
+# the cached one. Costs: amount.value in USD (a JSON number), amount.currency "usd".
+
+#: Usage result kinds (the middle of "organization.usage.<kind>.result").
+USAGE_KINDS: Final = (
+    "completions",
+    "embeddings",
+    "moderations",
+    "images",
+    "audio_speeches",
+    "audio_transcriptions",
+    "vector_stores",
+    "code_interpreter_sessions",
+    "file_searches",
+    "web_searches",
+)
+COSTS_OBJECT: Final = "organization.costs.result"
+#: Tool fees that the pricing page lists as the same on every model (the 'Tools' table): a tool
+#: row that names no model is priced at this model's unit rates.
+TOOL_RATE_MODEL: Final = "gpt-5.6-sol"
+
+#: Fields of a usage result that carry no charge of their own: labels, totals, splits of a
+#: read field, request counts.
+_EXPORT_FREE: Final = frozenset(
+    {
+        "num_model_requests",
+        "input_text_tokens",
+        "input_uncached_tokens",
+        "input_cached_text_tokens",
+        "output_text_tokens",
+        "input_cache_write_tokens",
+        "input_cache_write_30m_tokens",
+    }
+)
+#: Grouping fields of a usage or cost result (strings or flags), kept for the overlap check.
+_EXPORT_GROUPS: Final = (
+    "project_id",
+    "user_id",
+    "api_key_id",
+    "model",
+    "batch",
+    "service_tier",
+    "api_source",
+    "size",
+    "source",
+    "context_level",
+    "vector_store_id",
+    "line_item",
+)
+#: What each usage kind reads: result field -> (Usage field or "units.<name>").
+_EXPORT_READ: Final[dict[str, dict[str, str]]] = {
+    "completions": {
+        "input_tokens": "input_tokens",
+        "input_cached_tokens": "cached_input_tokens",
+        "input_cache_write_12h_tokens": "cache_write_12h_tokens",
+        "input_audio_tokens": "audio_input_tokens",
+        "input_image_tokens": "image_input_tokens",
+        "input_cached_audio_tokens": "cached_audio_input_tokens",
+        "input_cached_image_tokens": "cached_image_input_tokens",
+        "output_tokens": "output_tokens",
+        "output_audio_tokens": "audio_output_tokens",
+        "output_image_tokens": "image_output_tokens",
+    },
+    "embeddings": {"input_tokens": "input_tokens"},
+    "moderations": {"input_tokens": "input_tokens"},
+    "images": {"images": "units.image"},
+    "audio_speeches": {"characters": "units.character"},
+    "audio_transcriptions": {"seconds": "units.audio_second"},
+    "web_searches": {"num_requests": "units.web_search_call"},
+    "file_searches": {"num_requests": "units.file_search_call"},
+    "code_interpreter_sessions": {},
+    "vector_stores": {},
+}
+#: Billable numbers of a usage export that costcalc cannot price, and why.
+_EXPORT_REFUSED: Final = {
+    "usage_bytes": "vector store storage is billed per GB-day, which the catalog does not price",
+    "num_sessions": "the export does not say the container size (1, 4, 16 or 64 GB) nor whether "
+    "sessions billed per 20-minute session or per minute",
+}
+#: Kinds whose rows name no model: tool fees priced at TOOL_RATE_MODEL's unit rates.
+_MODELLESS: Final = frozenset({"web_searches", "file_searches", "code_interpreter_sessions", "vector_stores"})
+
+#: A Costs API line item is "<model>, <item>" (e.g. "gpt-4o-2024-08-06, input") or a tool's
+#: name; the item words (lowercase, "_" as spaces, a trailing "tokens" dropped) -> costcalc line.
+COST_LINES: Final = {
+    "input": "input",
+    "uncached input": "input",
+    "text input": "input",
+    "cached input": "cached_input",
+    "cached text input": "cached_input",
+    "input cached": "cached_input",
+    "cache write": "cache_write",
+    "cache write 30m": "cache_write",
+    "input cache write": "cache_write",
+    "cache write 12h": "cache_write_12h",
+    "input cache write 12h": "cache_write_12h",
+    "output": "output",
+    "text output": "output",
+    "audio input": "input_audio",
+    "input audio": "input_audio",
+    "cached audio input": "cached_input_audio",
+    "input cached audio": "cached_input_audio",
+    "image input": "input_image",
+    "input image": "input_image",
+    "cached image input": "cached_input_image",
+    "input cached image": "cached_input_image",
+    "audio output": "output_audio",
+    "output audio": "output_audio",
+    "image output": "output_image",
+    "output image": "output_image",
+    "web search tool calls": "web_search_call",
+    "web search calls": "web_search_call",
+    "web search": "web_search_call",
+    "web searches": "web_search_call",
+    "file search tool calls": "file_search_call",
+    "file search calls": "file_search_call",
+    "file search": "file_search_call",
+    "file searches": "file_search_call",
+    "code interpreter sessions": "code_interpreter_container",
+    "code interpreter": "code_interpreter_container",
+    "images": "image",
+    "characters": "character",
+}
+#: Tier words a line item may carry ("gpt-4o, input (batch)", "gpt-4o, batch input").
+_COST_TIER_WORDS: Final = {"batch": "batch", "flex": "flex", "priority": "priority"}
+_TIER_WORD: Final = re.compile(r"\(?\b(batch|flex|priority)\b\)?")
+
+
+#: What this provider's export pages are called, by kind (for messages).
+EXPORT_NAMES: Final = {"usage": "OpenAI Usage API", "costs": "OpenAI Costs API"}
+
+
+def export_kind(data: Mapping[str, Any]) -> str | None:
+    """``"usage"`` or ``"costs"`` for an organization Usage/Costs API page or bucket, ``"empty"``
+    for one with no results, None when ``data`` is not one of OpenAI's export pages."""
+    obj = data.get("object")
+    if obj == "page":
+        buckets = get(data.get("data"))
+    elif obj == "bucket":
+        buckets = [data]
+    else:
+        return None
+    if not isinstance(buckets, list):
+        return None
+    for bucket in buckets:
+        bucket = get(bucket)
+        results = get(bucket.get("results", bucket.get("result"))) if is_map(bucket) else None
+        if not isinstance(results, list):
+            continue
+        for result in results:
+            result = get(result)
+            name = result.get("object") if is_map(result) else None
+            if name == COSTS_OBJECT:
+                return "costs"
+            if isinstance(name, str) and name.startswith("organization.usage."):
+                return "usage"
+    return "empty"
+
+
+def _export_time(bucket: Mapping[str, Any], key: str, where: str) -> dt.datetime:
+    value = get(bucket.get(key))
+    if value is None:
+        raise UsageParseError("is missing", path=f"{where}.{key}")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise UsageParseError(f"must be Unix seconds, got {kind(value)}", path=f"{where}.{key}")
+    at = timestamp(value, f"{where}.{key}")
+    assert at is not None
+    return at
+
+
+def _export_text(result: Mapping[str, Any], key: str) -> str | None:
+    value = get(result.get(key))
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if not isinstance(value, str):
+        raise UsageParseError(f"must be a string, got {kind(value)}", path=key)
+    return value
+
+
+def _export_groups(result: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    out = []
+    for key in _EXPORT_GROUPS:
+        text = _export_text(result, key)
+        if text is not None:
+            out.append((key, text))
+    return tuple(out)
+
+
+def _export_tier(result: Mapping[str, Any]) -> str | None:
+    batch = get(result.get("batch"))
+    raw = _export_text(result, "service_tier")
+    if batch is not None and not isinstance(batch, bool):
+        raise UsageParseError(f"must be true, false or null, got {kind(batch)}", path="batch")
+    if raw is not None:
+        if raw not in TIERS:
+            raise UsageParseError(f"service tier {raw!r} is not one costcalc knows", path="service_tier")
+        tier = TIERS[raw]
+        if tier is None:
+            raise UsageParseError(f"{_REFUSED_TIERS[raw]}; it cannot be priced", path="service_tier")
+        if batch:
+            return "batch"
+        return tier
+    return "batch" if batch else ("standard" if batch is False else None)
+
+
+def _usage_row(kind_name: str, result: Mapping[str, Any]) -> tuple[Usage, list[Unpriced]]:
+    read = _EXPORT_READ[kind_name]
+    values: dict[str, Any] = {}
+    units: dict[str, int] = {}
+    for key, target in read.items():
+        n = count(result, key, "", required=key in ("input_tokens", "output_tokens", "images", "characters"))
+        if target.startswith("units."):
+            if n:
+                units[target[6:]] = n
+        else:
+            values[target] = n
+    if kind_name == "completions":
+        total = count(result, "input_cache_write_tokens", "")
+        long = values.get("cache_write_12h_tokens", 0)
+        if (
+            "input_cache_write_30m_tokens" in result
+            and result.get("input_cache_write_30m_tokens") is not None
+        ):
+            short = count(result, "input_cache_write_30m_tokens", "")
+            if total and short + long != total:
+                raise UsageParseError(
+                    f"input_cache_write_30m_tokens ({short}) + input_cache_write_12h_tokens ({long}) "
+                    f"differ from input_cache_write_tokens ({total})",
+                    path="input_cache_write_tokens",
+                )
+        else:
+            if long > total and total:
+                raise UsageParseError(
+                    f"input_cache_write_12h_tokens ({long}) exceed input_cache_write_tokens ({total})",
+                    path="input_cache_write_12h_tokens",
+                )
+            short = max(0, total - long) if total else 0
+        values["cache_write_tokens"] = short
+    known = set(read) | _EXPORT_FREE | {"object", "start_time", "end_time"}
+    unpriced = []
+    for where, value in unknown_numbers(result, known):
+        reason = _EXPORT_REFUSED.get(where)
+        unpriced.append(
+            Unpriced(
+                where,
+                value,
+                f"the export reports {value} at {where!r}: "
+                + (reason or "a quantity costcalc does not know how to bill")
+                + "; it is refused rather than left out of the price",
+            )
+        )
+    usage = make_usage("", **values, units=units)
+    return usage, unpriced
+
+
+def _cost_line(label: str) -> tuple[str | None, str | None, str | None]:
+    """(model, costcalc line, tier) of a Costs API line item; line None when it names nothing
+    costcalc prices."""
+    model, sep, item = label.rpartition(",")
+    if not sep:
+        model, item = "", label
+    words = item.strip().lower().replace("_", " ")
+    tier = None
+    found = _TIER_WORD.search(words)
+    if found:
+        tier = _COST_TIER_WORDS[found.group(1)]
+        words = _TIER_WORD.sub(" ", words)
+    words = " ".join(words.replace("(", " ").replace(")", " ").split())
+    if words.endswith(" tokens") and words not in COST_LINES:
+        words = words[: -len(" tokens")]
+    return (model.strip() or None), COST_LINES.get(words), tier
+
+
+def read_export_page(data: Any, position: str) -> ExportPage:
+    """An organization Usage API or Costs API page (or one bucket) as provider-neutral records.
+
+    A result that cannot be read is an error of the page (its position and why); the others are
+    kept."""
+    page_kind = export_kind(data)
+    if page_kind is None:
+        raise UsageParseError("is not an OpenAI Usage or Costs API page", path=position)
+    buckets_raw = get(data.get("data")) if data.get("object") == "page" else [data]
+    if not isinstance(buckets_raw, list):
+        raise UsageParseError(f"must be a list of buckets, got {kind(buckets_raw)}", path=f"{position}.data")
+    buckets: list[ExportBucket] = []
+    items: list[CostItem] = []
+    errors: list[tuple[str, str]] = []
+    for b, bucket in enumerate(buckets_raw, 1):
+        where = f"{position}, bucket {b}"
+        bucket = get(bucket)
+        try:
+            if not is_map(bucket):
+                raise UsageParseError(f"must be an object, got {kind(bucket)}")
+            start = _export_time(bucket, "start_time", "bucket")
+            end = _export_time(bucket, "end_time", "bucket")
+            if end <= start:
+                raise UsageParseError(f"end_time {end.isoformat()} is not after start_time", path="bucket")
+            results = get(bucket.get("results", bucket.get("result")))
+            if not isinstance(results, list):
+                raise UsageParseError(f"must be a list, got {kind(results)}", path="bucket.results")
+        except UsageParseError as exc:
+            errors.append((where, str(exc)))
+            continue
+        for r, result in enumerate(results, 1):
+            at = f"{where}, result {r}"
+            try:
+                result = get(result)
+                if not is_map(result):
+                    raise UsageParseError(f"must be an object, got {kind(result)}")
+                obj = result.get("object")
+                if obj == COSTS_OBJECT:
+                    items.append(_cost_item(result, start, end, at))
+                    continue
+                name = obj[len("organization.usage.") : -len(".result")] if isinstance(obj, str) else None
+                if name not in _EXPORT_READ or not isinstance(obj, str) or not obj.endswith(".result"):
+                    raise UsageParseError(
+                        f"is not a usage or costs result kind costcalc reads: {kind(obj)}", path="object"
+                    )
+                usage, unpriced = _usage_row(name, result)
+                model = _export_text(result, "model")
+                buckets.append(
+                    ExportBucket(
+                        provider=PROVIDER,
+                        kind=name,
+                        start=start,
+                        end=end,
+                        position=at,
+                        usage=usage,
+                        model=model,
+                        rate_model=TOOL_RATE_MODEL if name in _MODELLESS and model is None else None,
+                        project=_export_text(result, "project_id"),
+                        api_key=_export_text(result, "api_key_id"),
+                        tier=_export_tier(result) if name == "completions" else None,
+                        unpriced=tuple(unpriced),
+                        groups=(("kind", name), *_export_groups(result)),
+                    )
+                )
+            except UsageParseError as exc:
+                errors.append((at, str(exc)))
+    if page_kind == "empty":
+        page_kind = "usage" if buckets else "costs" if items else "empty"
+    return ExportPage(PROVIDER, page_kind, tuple(buckets), tuple(items), tuple(errors))
+
+
+def _cost_item(result: Mapping[str, Any], start: dt.datetime, end: dt.datetime, at: str) -> CostItem:
+    amount = get(result.get("amount"))
+    if not is_map(amount):
+        raise UsageParseError(f"must be an object with value and currency, got {kind(amount)}", path="amount")
+    value = get(amount.get("value"))
+    if value is None:
+        raise UsageParseError("is missing", path="amount.value")
+    currency = get(amount.get("currency"))
+    if not isinstance(currency, str) or not currency:
+        raise UsageParseError(f"must be a currency code, got {kind(currency)}", path="amount.currency")
+    label = _export_text(result, "line_item")
+    model = line = tier = None
+    if label is not None:
+        model, line, tier = _cost_line(label)
+    quantity = get(result.get("quantity"))
+    return CostItem(
+        provider=PROVIDER,
+        start=start,
+        end=end,
+        position=at,
+        amount=_signed_money(value, "amount.value"),
+        currency=currency,
+        line=line,
+        label=label,
+        model=model,
+        project=_export_text(result, "project_id"),
+        api_key=_export_text(result, "api_key_id"),
+        tier=tier,
+        quantity=None if quantity is None else money(quantity, "quantity"),
+        unit=_export_text(result, "quantity_unit"),
+        groups=_export_groups(result),
+    )
+
+
+def _signed_money(value: Any, path: str) -> Decimal:
+    # Credits and refunds may be negative lines.
+    if isinstance(value, int | float | Decimal | str) and not isinstance(value, bool):
+        text = str(value).strip() if not isinstance(value, float) else repr(value)
+        if text.startswith("-"):
+            return money(text[1:], path).copy_negate()
+    return money(value, path)
