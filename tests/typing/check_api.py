@@ -69,3 +69,12 @@ fitted: cc.TokenProfile = cc.calibrate_tokens([("hello", 12)], model="claude-son
 ends: tuple[int, int, int] = fitted.tokens(1_000)
 band: cc.Estimate = cc.estimate("hi", "claude-sonnet-4-5", output_tokens=10, token_profile=fitted)
 approximate: bool = band.tokens_exact
+
+# Usage and cost exports, and the invoice reconciliation.
+export: cc.UsageExport = cc.price_usage_export("examples/invoice/openai_usage.json", strict=False)
+export_total: Decimal = export.total
+invoice: cc.InvoiceReconciliation = cc.reconcile_invoice(
+    "examples/invoice/openai_usage.json", "examples/invoice/openai_costs.json"
+)
+invoice_difference: Decimal = invoice.difference
+invoice_causes: list[str] = [row.cause for row in invoice.rows]
