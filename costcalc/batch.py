@@ -25,14 +25,11 @@ with its number and reason (a duplicate ``custom_id`` / ``key`` too) and every g
 from __future__ import annotations
 
 import datetime as dt
-import io
-import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
-from pathlib import Path
 from types import ModuleType
-from typing import IO, Any, ClassVar, Final, Literal
+from typing import Any, ClassVar, Final, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -40,10 +37,11 @@ from costcalc import providers
 from costcalc._money import EXACT, ZERO, tidy
 from costcalc.approximation import TokenProfile
 from costcalc.catalog import Catalog, catalog_or_default
-from costcalc.errors import CostcalcError, InvalidInputError, describe
+from costcalc.errors import CostcalcError, InvalidInputError
 from costcalc.estimation import estimate_count
+from costcalc.lines import BadLineError, LineError, Source, reason, records
 from costcalc.pricing import TIERS
-from costcalc.providers.base import BatchFailure, is_map, kind, plain
+from costcalc.providers.base import BatchFailure, is_map, kind
 from costcalc.reasoning import EFFORTS
 from costcalc.responses import price_reading
 
@@ -61,7 +59,6 @@ __all__ = [
     "reconcile",
 ]
 
-Source = str | os.PathLike[str] | IO[str] | IO[bytes] | Iterable[Any]
 OutputTokens = int | Callable[[Mapping[str, Any]], int]
 
 _FORMATS: Final = ", ".join(m.BATCH_FORMAT for m in providers.BASE)
@@ -78,18 +75,6 @@ class BatchFileError(CostcalcError, ValueError):
             more = f"\n  ... and {len(errors) - 20} more" if len(errors) > 20 else ""
             message = f"{len(errors)} bad line(s):\n{shown}{more}"
         super().__init__(message)
-
-
-class LineError(BaseModel):
-    """One line that could not be used, or a request that failed, and why. ``status`` is a failed
-    request's type (``failed``, ``errored``, ``expired``, ``canceled``)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    line: int
-    custom_id: str | None
-    reason: str
-    status: str | None = None
 
 
 class RequestEstimate(BaseModel):
@@ -354,127 +339,6 @@ class BatchCost(_Exports, _BadLines, BaseModel):
         return out
 
 
-# -- reading lines -----------------------------------------------------------------------------------
-
-
-class _LineError(Exception):
-    """A line to record as an error (the message is the reason)."""
-
-
-class _Undecodable:
-    """A line that could not be decoded (the source's own decoder failed on it)."""
-
-    __slots__ = ("error",)
-
-    def __init__(self, error: UnicodeDecodeError) -> None:
-        self.error = error
-
-
-def _lines(source: Source) -> Iterator[tuple[int, Any]]:
-    if isinstance(source, str | os.PathLike):
-        with open(source, "rb") as handle:
-            yield from enumerate(handle, start=1)
-    elif isinstance(source, io.TextIOWrapper) and _lenient(source):
-        # Undecodable bytes become lone surrogates, which the JSON parser refuses line by line.
-        try:
-            yield from enumerate(source, start=1)
-        finally:
-            source.reconfigure(errors="strict")
-    else:
-        iterator = iter(source)
-        number = 0
-        while True:
-            number += 1
-            try:
-                raw = next(iterator)
-            except StopIteration:
-                return
-            except UnicodeDecodeError as exc:  # a text source of another kind: it cannot go on
-                yield number, _Undecodable(exc)
-                return
-            yield number, raw
-
-
-def _lenient(handle: io.TextIOWrapper) -> bool:
-    """Switch a strict text handle to decode bad bytes as lone surrogates (each undecodable line
-    becomes that line's error); False when it cannot be (it was read from already)."""
-    if handle.errors != "strict":
-        return False
-    try:
-        handle.reconfigure(errors="surrogateescape")
-    except io.UnsupportedOperation:  # a decode error then ends the file: it is reported as such
-        return False
-    return True
-
-
-def _size_of(source: Source) -> int | None:
-    if isinstance(source, str | os.PathLike):
-        return Path(source).stat().st_size
-    return None
-
-
-def _loads() -> Callable[[str | bytes], Any]:
-    try:
-        import orjson
-    except ImportError:  # pragma: no cover - orjson is a dependency; the stdlib still works
-        import json
-
-        return json.loads
-    return orjson.loads
-
-
-def _records(
-    source: Source, progress: bool | None, description: str, errors: list[LineError]
-) -> Iterator[tuple[int, Mapping[str, Any]]]:
-    """(line number, object) for each non-blank line; lines that are not objects go to ``errors``."""
-    from costcalc._display import progress_bar
-
-    loads = _loads()
-    with progress_bar(progress, _size_of(source), description) as bar:
-        for number, raw in _lines(source):
-            bar.advance(len(raw) if isinstance(raw, str | bytes) else 1)
-            try:
-                data = _parse(raw, loads, first=number == 1)
-            except _LineError as exc:
-                errors.append(LineError(line=number, custom_id=None, reason=str(exc)))
-                continue
-            if data is not None:
-                yield number, data
-
-
-def _parse(raw: Any, loads: Callable[[str | bytes], Any], *, first: bool) -> Mapping[str, Any] | None:
-    if isinstance(raw, str | bytes):
-        if first:  # a byte order mark some editors write at the start of a UTF-8 file
-            raw = raw.removeprefix(b"\xef\xbb\xbf") if isinstance(raw, bytes) else raw.removeprefix("\ufeff")
-        if not raw.strip():
-            return None
-        try:
-            data = loads(raw)
-        except ValueError as exc:
-            raise _LineError(_not_json(raw, exc)) from None
-    elif isinstance(raw, _Undecodable):
-        raise _LineError(f"not valid text: {raw.error}; the lines after it could not be read")
-    else:
-        try:
-            data = plain(raw)
-        except CostcalcError as exc:
-            raise _LineError(describe(exc)) from None
-    if not is_map(data):
-        raise _LineError(f"a line must be a JSON object, got {type(data).__name__}")
-    return data
-
-
-def _not_json(raw: str | bytes, exc: ValueError) -> str:
-    if isinstance(raw, bytes):
-        try:
-            raw.decode("utf-8")
-        except UnicodeDecodeError as bad:
-            return f"not valid UTF-8: byte {raw[bad.start]:#04x} at position {bad.start}"
-    elif not raw.isascii() and any("\udc80" <= c <= "\udcff" for c in raw):
-        return "not valid UTF-8 (the text handle could not decode this line)"
-    return f"invalid JSON: {exc}"
-
-
 class _File:
     """One batch file as it is read: its format (decided by its first batch line, then held to),
     the ids seen so far (for duplicates), and the id of the line being read (for its error)."""
@@ -499,12 +363,12 @@ class _File:
         cid = line.custom_id
         if cid is None:
             if module.BATCH_ID in data:
-                raise _LineError(f"{module.BATCH_ID} must be a non-empty string, got {kind(stated)}")
+                raise BadLineError(f"{module.BATCH_ID} must be a non-empty string, got {kind(stated)}")
             cid = f"#{number}"  # a Gemini inline line without a key: known by its position
         self.current = cid
         first = self.ids.setdefault(cid, number)
         if first != number:
-            raise _LineError(f"duplicate {module.BATCH_ID} {cid!r} (first on line {first})")
+            raise BadLineError(f"duplicate {module.BATCH_ID} {cid!r} (first on line {first})")
         return module, line
 
     def format_of(self, number: int, data: Mapping[str, Any]) -> ModuleType:
@@ -512,7 +376,7 @@ class _File:
         module = self.module
         if module is None:
             if found is None:
-                raise _LineError(f"not a batch line of any provider ({_FORMATS})")
+                raise BadLineError(f"not a batch line of any provider ({_FORMATS})")
             module, kind_ = found
             if kind_ != self.want:
                 raise BatchFileError([], _wrong_kind(module, kind_, number))
@@ -520,7 +384,7 @@ class _File:
             return module
         if found != (module, self.want):
             fields = module.BATCH_FIELDS[self.want]
-            raise _LineError(
+            raise BadLineError(
                 f"not {_a(module.BATCH_FORMAT)} {self.want} line ({fields}), the format of this file "
                 f"(from line {self.first})"
             )
@@ -554,14 +418,6 @@ def _wrong_kind(module: ModuleType, kind: str, number: int) -> str:
 
 def _a(name: str) -> str:
     return f"an {name}" if name[0] in "AEIOU" else f"a {name}"
-
-
-def _reason(exc: Exception) -> str:
-    """One line for an error on a line; an unexpected kind of error says what it was."""
-    text = describe(exc)
-    if isinstance(exc, _LineError | CostcalcError | ValueError | LookupError | TypeError | ArithmeticError):
-        return text
-    return f"{type(exc).__name__}: {text}"
 
 
 class _NoModelError(Exception):
@@ -605,7 +461,7 @@ def estimate_batch(
     errors: list[LineError] = []
     batch = _File("request")
     exact = True
-    for number, data in _records(source, progress, "estimating", errors):
+    for number, data in records(source, progress, "estimating", errors):
         try:
             module, request = batch.read(number, data)
             name = request.model or model
@@ -632,7 +488,7 @@ def estimate_batch(
                 f"{exc} lines name no model (the batch job does): pass model=", field="model"
             ) from None
         except Exception as exc:  # every error of a line is that line's, never the file's
-            errors.append(LineError(line=number, custom_id=batch.current, reason=_reason(exc)))
+            errors.append(LineError(line=number, custom_id=batch.current, reason=reason(exc)))
             continue
         custom_id = batch.current or ""
         low, expected, high = (cost.total for cost in found.costs)
@@ -757,7 +613,7 @@ def price_batch_output(
     failed: list[LineError] = []
     errors: list[LineError] = []
     batch = _File("result")
-    for number, data in _records(source, progress, "pricing", errors):
+    for number, data in records(source, progress, "pricing", errors):
         try:
             _, result = batch.read(number, data)
             reading = result.reading
@@ -773,7 +629,7 @@ def price_batch_output(
         except BatchFileError:
             raise
         except Exception as exc:  # every error of a line is that line's, never the file's
-            errors.append(LineError(line=number, custom_id=batch.current, reason=_reason(exc)))
+            errors.append(LineError(line=number, custom_id=batch.current, reason=reason(exc)))
             continue
         custom_id = batch.current or ""
         usage = reading.usage
