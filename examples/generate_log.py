@@ -17,6 +17,13 @@ from pathlib import Path
 from typing import Any
 
 START = 1_780_000_000  # 2026-05-28 UTC
+#: The service tiers each Chat Completions model is offered at (as the catalog has them).
+CHAT_MODELS = {
+    "gpt-4o-2024-08-06": ["default", "default", "priority"],
+    "gpt-5-nano": ["default", "default", "flex"],
+    "o4-mini": ["default", "default", "flex", "priority"],
+    "gpt-5-mini": ["default", "default", "flex", "priority"],
+}
 WORDS = "the a billing model token cache price request answer tool call result invoice total".split()
 
 
@@ -39,11 +46,12 @@ def chat(rng: random.Random, n: int) -> dict[str, Any]:
                 "function": {"name": "lookup", "arguments": json.dumps({"q": _text(rng, 3)})},
             }
         ]
+    model = rng.choice(sorted(CHAT_MODELS))
     return {
         "id": f"chatcmpl-{n:08d}",
         "object": "chat.completion",
         "created": START + rng.randint(0, 30 * 86_400),
-        "model": rng.choice(["gpt-4o-2024-08-06", "gpt-5-nano", "o4-mini", "gpt-5-mini"]),
+        "model": model,
         "choices": [{"index": 0, "message": message, "logprobs": None, "finish_reason": "stop"}],
         "usage": {
             "prompt_tokens": prompt,
@@ -57,7 +65,7 @@ def chat(rng: random.Random, n: int) -> dict[str, Any]:
                 "rejected_prediction_tokens": 0,
             },
         },
-        "service_tier": rng.choice(["default", "default", "default", "priority", "flex"]),
+        "service_tier": rng.choice(CHAT_MODELS[model]),
         "system_fingerprint": "fp_50cad350e4",
     }
 
