@@ -31,19 +31,19 @@ from decimal import Decimal
 from types import ModuleType
 from typing import Any, ClassVar, Final, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from costcalc import providers
 from costcalc._money import EXACT, ZERO, tidy
 from costcalc.approximation import TokenProfile
 from costcalc.catalog import Catalog, catalog_or_default
-from costcalc.errors import CostcalcError, InvalidInputError
+from costcalc.errors import InvalidInputError
 from costcalc.estimation import estimate_count
-from costcalc.lines import BadLineError, LineError, Source, reason, records
+from costcalc.lines import BadLineError, BatchFileError, LineError, Source, reason, records
+from costcalc.logs import Ledger
 from costcalc.pricing import TIERS
-from costcalc.providers.base import BatchFailure, is_map, kind
+from costcalc.providers.base import BatchFailure, FastReading, is_map, kind
 from costcalc.reasoning import EFFORTS
-from costcalc.responses import price_reading
 
 __all__ = [
     "BatchCost",
@@ -62,19 +62,6 @@ __all__ = [
 OutputTokens = int | Callable[[Mapping[str, Any]], int]
 
 _FORMATS: Final = ", ".join(m.BATCH_FORMAT for m in providers.BASE)
-
-
-class BatchFileError(CostcalcError, ValueError):
-    """A batch file with bad lines (raised at the end when ``raise_on_error=True``), or a file
-    that is not a batch file of the kind asked for (always raised)."""
-
-    def __init__(self, errors: list[LineError], message: str | None = None) -> None:
-        self.errors = errors
-        if message is None:
-            shown = "\n".join(f"  line {e.line}: {e.reason}" for e in errors[:20])
-            more = f"\n  ... and {len(errors) - 20} more" if len(errors) > 20 else ""
-            message = f"{len(errors)} bad line(s):\n{shown}{more}"
-        super().__init__(message)
 
 
 class RequestEstimate(BaseModel):
@@ -292,6 +279,16 @@ class BatchCost(_Exports, _BadLines, BaseModel):
     errors: list[LineError]
     file_format: str | None = None
 
+    _rows: Any = PrivateAttr(default=None)
+    _scale: int = PrivateAttr(default=0)
+
+    def to_arrow(self) -> Any:
+        """The rows as a pyarrow Table, as :meth:`costcalc.LogCost.to_arrow` gives them (``id`` is
+        the ``custom_id``; ``cost`` an exact ``decimal128``); ``pip install "costcalc[tables]"``."""
+        if self._rows is None:
+            raise InvalidInputError("this result kept no rows (keep_rows=False)", field="keep_rows")
+        return self._rows.table(self._scale)
+
     def summary(self, money: Callable[[Decimal | None], str] | None = None) -> list[list[str]]:
         """One row per model and a total, as text; ``money`` formats the amounts (exact by default)."""
         from costcalc._display import usd
@@ -351,6 +348,23 @@ class _File:
         self.first = 0
         self.ids: dict[str, int] = {}
         self.current: str | None = None
+
+    def read_fast(self, number: int, data: Mapping[str, Any]) -> FastReading | None:
+        """A results line of a plain response read by its provider's ``fast_batch_result`` (its
+        id checked and recorded like :meth:`read` does); None when it has none or the line is
+        not plain: :meth:`read` reads it then."""
+        self.current = None
+        module = self.format_of(number, data)
+        fast_batch = getattr(module, "fast_batch_result", None)
+        found = fast_batch(data) if fast_batch is not None else None
+        if found is None:
+            return None
+        cid, fast = found
+        self.current = cid
+        first = self.ids.setdefault(cid, number)
+        if first != number:
+            raise BadLineError(f"duplicate {module.BATCH_ID} {cid!r} (first on line {first})")
+        return fast  # type: ignore[no-any-return]
 
     def read(self, number: int, data: Mapping[str, Any]) -> tuple[ModuleType, Any]:
         """The provider module of line ``number`` and the line as it reads it (a BatchRequest or
@@ -607,14 +621,15 @@ def price_batch_output(
     cat = catalog_or_default(catalog)
     if model is not None and not isinstance(model, str):
         raise InvalidInputError(f"a model name is a string, got {type(model).__name__}", field="model")
-    totals = _Totals()
-    per_model: dict[str, _Totals] = {}
-    rows: list[RequestActual] = []
+    ledger = Ledger(cat, model=model, at=at, keep_rows=keep_rows)
     failed: list[LineError] = []
     errors: list[LineError] = []
     batch = _File("result")
     for number, data in records(source, progress, "pricing", errors):
         try:
+            fast = batch.read_fast(number, data)
+            if fast is not None and ledger.add_fast(number, fast, batch.current):
+                continue
             _, result = batch.read(number, data)
             reading = result.reading
             if result.failure is not None or reading is None:
@@ -625,44 +640,64 @@ def price_batch_output(
                     )
                 )
                 continue
-            cost = price_reading(reading, model=None if reading.model else model, at=at, catalog=cat)
+            ledger.add_reading(number, reading, batch.current or "", fast)
         except BatchFileError:
             raise
         except Exception as exc:  # every error of a line is that line's, never the file's
             errors.append(LineError(line=number, custom_id=batch.current, reason=reason(exc)))
             continue
-        custom_id = batch.current or ""
-        usage = reading.usage
-        model_id = cost.model or ""
-        for sums in (totals, per_model.setdefault(model_id, _Totals())):
-            sums.add(usage.input_tokens, usage.output_tokens, cost.total, cost.total, cost.total, cost.total)
-        if keep_rows:
-            rows.append(
-                RequestActual.model_construct(
-                    line=number,
-                    custom_id=custom_id,
-                    model=model_id,
-                    input_tokens=usage.input_tokens,
-                    cached_input_tokens=usage.cached_input_tokens,
-                    output_tokens=usage.output_tokens,
-                    reasoning_tokens=usage.reasoning_tokens,
-                    cost=cost.total,
-                )
-            )
     batch.check_found(errors)
     errors.sort(key=lambda e: e.line)
+    per_model: dict[str, list[int]] = {}
+    for (model_id, _provider, _tier, _day), (n, units, inp, out) in ledger.sums.items():
+        if n:
+            sums = per_model.setdefault(model_id, [0, 0, 0, 0])
+            for i, value in enumerate((n, units, inp, out)):
+                sums[i] += value
+    money = ledger.money
+    totals = [sum(v[i] for v in per_model.values()) for i in range(4)]
+    columns = ledger.rows
+    rows: list[RequestActual] = []
+    if keep_rows:
+        for i in range(len(columns)):
+            rows.append(
+                RequestActual.model_construct(
+                    line=columns.lines[i],
+                    custom_id=columns.ids[i] or "",
+                    model=columns.models[i],
+                    input_tokens=columns.inp[i],
+                    cached_input_tokens=columns.cached[i],
+                    output_tokens=columns.out[i],
+                    reasoning_tokens=columns.reasoning[i],
+                    cost=money(columns.costs[i]),
+                )
+            )
     result_ = BatchCost(
         tier="batch",
-        requests=totals.requests,
-        total=tidy(totals.expected),
-        input_tokens=totals.input_tokens,
-        output_tokens=totals.output_tokens,
-        per_model={m: t.freeze(m) for m, t in sorted(per_model.items())},
+        requests=totals[0],
+        total=money(totals[1]),
+        input_tokens=totals[2],
+        output_tokens=totals[3],
+        per_model={
+            m: ModelTotals(
+                model=m,
+                requests=v[0],
+                input_tokens=v[2],
+                output_tokens=v[3],
+                low=money(v[1]),
+                expected=money(v[1]),
+                high=money(v[1]),
+                ceiling=money(v[1]),
+            )
+            for m, v in sorted(per_model.items())
+        },
         rows=rows,
         failed=failed,
         errors=errors,
         file_format=batch.name(),
     )
+    if keep_rows:
+        result_._rows, result_._scale = ledger.rows, ledger.scale
     if raise_on_error:
         result_.raise_for_errors()
     return result_

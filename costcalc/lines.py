@@ -22,6 +22,7 @@ from costcalc.providers.base import is_map, plain
 
 __all__ = [
     "BadLineError",
+    "BatchFileError",
     "LineError",
     "Source",
     "Undecodable",
@@ -46,6 +47,20 @@ class LineError(BaseModel):
     custom_id: str | None
     reason: str
     status: str | None = None
+
+
+class BatchFileError(CostcalcError, ValueError):
+    """A batch file or a log with bad lines (raised at the end when ``raise_on_error=True``, or by
+    ``raise_for_errors()``), or a file that is not a batch file of the kind asked for (always
+    raised)."""
+
+    def __init__(self, errors: list[LineError], message: str | None = None) -> None:
+        self.errors = errors
+        if message is None:
+            shown = "\n".join(f"  line {e.line}: {e.reason}" for e in errors[:20])
+            more = f"\n  ... and {len(errors) - 20} more" if len(errors) > 20 else ""
+            message = f"{len(errors)} bad line(s):\n{shown}{more}"
+        super().__init__(message)
 
 
 class BadLineError(Exception):

@@ -32,9 +32,10 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr
 from costcalc._money import EXACT, ZERO, tidy
 from costcalc.catalog import Catalog, as_date, catalog_or_default
 from costcalc.errors import InvalidInputError
-from costcalc.lines import LineError, Source, reason, records
+from costcalc.lines import BatchFileError, LineError, Source, reason, records
 from costcalc.pricing import Rates
 from costcalc.providers import fast_read, read
+from costcalc.providers.base import FastReading, Reading
 from costcalc.responses import price_reading, response_shape
 
 if TYPE_CHECKING:
@@ -123,6 +124,14 @@ class _Columns:
     def __len__(self) -> int:
         return len(self.lines)
 
+    def __eq__(self, other: object) -> bool:
+        # Results holding equal rows are equal (a result compares its private attributes too).
+        if not isinstance(other, _Columns):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self.__slots__)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable buffers
+
     def table(self, scale: int) -> pa.Table:
         pa = _pyarrow()
         n = len(self.lines)
@@ -157,7 +166,6 @@ class _Columns:
 # tokens of a missing kind takes the full path, which refuses or lists them.
 _Rates = tuple[int, int, int, int, int]
 _Entry = tuple[str, str, str, int, _Rates | None, _Rates | None, list[int]]
-_MISSING: Final[Any] = object()
 
 
 class Ledger:
@@ -200,59 +208,60 @@ class Ledger:
 
     def add(self, number: int, data: Mapping[str, Any]) -> None:
         """Price the response on line ``number``; its errors are raised, nothing recorded."""
+        ident = data.get("id")
+        if type(ident) is not str:
+            ident = data.get("responseId")  # Gemini's
+            if type(ident) is not str:
+                ident = None
         fast = fast_read(data) if self.shape is None else None
-        if fast is not None:
-            shape, name, tier, day, inp, cached, write, out, reasoning = fast
-            if self.at_day is not None:
-                day = self.at_day
-            elif day is None:
-                day = self.today
-            key = (shape, name, tier, day)
-            entry = self.entries.get(key, _MISSING)
-            if entry is _MISSING:
-                self._slow(number, data, fast, key)
-                return
-            if entry is not None:
-                rates = entry[5] if inp > entry[3] else entry[4]
-                if rates is not None:
-                    uncached = inp - cached - write
-                    gaps = rates[4]
-                    if not gaps or not (
-                        (gaps & 1 and uncached)
-                        or (gaps & 2 and cached)
-                        or (gaps & 4 and write)
-                        or (gaps & 8 and out)
-                    ):
-                        cost = uncached * rates[0] + cached * rates[1] + write * rates[2] + out * rates[3]
-                        sums = entry[6]
-                        sums[0] += 1
-                        sums[1] += cost
-                        sums[2] += inp
-                        sums[3] += out
-                        if self.keep:
-                            self._row(
-                                number,
-                                data,
-                                entry[0],
-                                entry[1],
-                                entry[2],
-                                day,
-                                inp,
-                                cached,
-                                write,
-                                out,
-                                reasoning,
-                                cost,
-                            )
-                        return
-        self._slow(number, data, fast, None)
-
-    def _slow(self, number: int, data: Mapping[str, Any], fast: Any, key: Any) -> None:
+        if fast is not None and self.add_fast(number, fast, ident):
+            return
         cat = self.catalog
         named = data.get("model")
         hint = None if isinstance(named, str) and named else self.model
         shape = self.shape or response_shape(data, model=hint, provider=self.provider, catalog=cat)
-        reading = read(data, shape)
+        self.add_reading(number, read(data, shape), ident, fast)
+
+    def add_fast(self, number: int, fast: FastReading, ident: str | None) -> bool:
+        """Price a response a provider's ``fast_read`` read, from the rates of its (shape, model,
+        tier, day); False when it needs the full reading (:meth:`add_reading`): the first of its
+        key, a key the full reader reads otherwise, tokens of a kind the model has no rate for."""
+        shape, name, tier, day, inp, cached, write, out, reasoning = fast
+        if self.at_day is not None:
+            day = self.at_day
+        elif day is None:
+            day = self.today
+        entry = self.entries.get((shape, name, tier, day))
+        if entry is None:
+            return False
+        rates = entry[5] if inp > entry[3] else entry[4]
+        if rates is None:
+            return False
+        uncached = inp - cached - write
+        gaps = rates[4]
+        if gaps and (
+            (gaps & 1 and uncached) or (gaps & 2 and cached) or (gaps & 4 and write) or (gaps & 8 and out)
+        ):
+            return False
+        cost = uncached * rates[0] + cached * rates[1] + write * rates[2] + out * rates[3]
+        sums = entry[6]
+        sums[0] += 1
+        sums[1] += cost
+        sums[2] += inp
+        sums[3] += out
+        if self.keep:
+            self._row(
+                number, ident, entry[0], entry[1], entry[2], day, inp, cached, write, out, reasoning, cost
+            )
+        return True
+
+    def add_reading(
+        self, number: int, reading: Reading, ident: str | None, fast: FastReading | None = None
+    ) -> None:
+        """Price a response as :func:`costcalc.price_response` does and record it; ``fast`` is
+        what the fast reader read of it, if anything: the first response of a key sets how the
+        others of that key are priced."""
+        cat = self.catalog
         name = reading.model or self.model
         cost = price_reading(
             reading,
@@ -267,8 +276,10 @@ class Ledger:
         when = self.at if self.at is not None else reading.at
         day = (as_date(when) - _EPOCH).days
         units = self._units(cost.total)
-        if key is not None:
-            self.entries[key] = self._entry(fast, reading, day) if day == key[3] else None
+        if fast is not None:
+            key = (fast[0], fast[1], fast[2], day if fast[3] is None or self.at_day is not None else fast[3])
+            if key not in self.entries:
+                self.entries[key] = self._entry(fast, reading, day) if day == key[3] else None
         usage = reading.usage
         tier = cost.tier or "standard"
         model_id = resolved.model.id
@@ -284,7 +295,7 @@ class Ledger:
         if self.keep:
             self._row(
                 number,
-                data,
+                ident,
                 model_id,
                 resolved.model.provider,
                 tier,
@@ -297,7 +308,7 @@ class Ledger:
                 units,
             )
 
-    def _entry(self, fast: Any, reading: Any, day: int) -> _Entry | None:
+    def _entry(self, fast: FastReading, reading: Reading, day: int) -> _Entry | None:
         """The fast path's prices for a key, when the full reader reads its first response as
         the fast reader did (a check of the fast reader), else None: that key takes the full path."""
         shape, name, tier, _, inp, cached, write, out, reasoning = fast
@@ -381,7 +392,7 @@ class Ledger:
     def _row(
         self,
         number: int,
-        data: Mapping[str, Any],
+        ident: str | None,
         model: str,
         provider: str,
         tier: str,
@@ -394,11 +405,6 @@ class Ledger:
         cost: int,
     ) -> None:
         rows = self.rows
-        ident = data.get("id")
-        if type(ident) is not str:
-            ident = data.get("responseId")  # Gemini's
-            if type(ident) is not str:
-                ident = None
         rows.lines.append(number)
         rows.ids.append(ident)
         rows.models.append(model)
@@ -468,8 +474,6 @@ class LogCost(BaseModel):
     def raise_for_errors(self) -> None:
         """Raise :class:`~costcalc.BatchFileError` listing every bad line, if there is any."""
         if self.errors:
-            from costcalc.batch import BatchFileError
-
             raise BatchFileError(list(self.errors))
 
     def _table(self) -> pa.Table:

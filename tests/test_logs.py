@@ -437,3 +437,31 @@ def test_arguments_are_checked() -> None:
     with pytest.raises(cc.InvalidInputError, match="model"):
         cc.price_log([], model=3)  # type: ignore[arg-type]
     assert cc.price_log(io.BytesIO(b"")).total == 0
+
+
+# -- price_batch_output runs on the same engine --------------------------------------------------------
+
+
+def test_batch_output_rows_equal_price_response_and_export_to_arrow(tmp_path: Path) -> None:
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    raw = (examples / "batch_output.jsonl").read_bytes().splitlines()
+    # The same file with every line's body made plain, then a duplicate id and a bad line.
+    payloads = [orjson.loads(line) for line in raw]
+    path = tmp_path / "out.jsonl"
+    path.write_bytes(b"".join(lines(*payloads, payloads[0], b"{oops\n")))
+    cost = cc.price_batch_output(path)
+    n = len(payloads)
+    assert [(e.line, e.reason.split(" ")[0]) for e in cost.errors] == [
+        (n + 1, "duplicate"),
+        (n + 2, "invalid"),
+    ]
+    table = cost.to_arrow().to_pylist()
+    assert len(table) == len(cost.rows) == cost.requests
+    for row, request in zip(table, cost.rows, strict=True):
+        expected = cc.price_response(payloads[row["line"] - 1])
+        assert row["cost"] == request.cost == expected.total
+        assert row["id"] == request.custom_id == payloads[row["line"] - 1]["custom_id"]
+        assert row["tier"] == "batch"
+    assert cost.total == sum((r.cost for r in cost.rows), D(0))
+    with pytest.raises(cc.InvalidInputError, match="keep_rows"):
+        cc.price_batch_output(path, keep_rows=False).to_arrow()

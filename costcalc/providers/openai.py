@@ -51,6 +51,7 @@ __all__ = [
     "batch_kind",
     "count_request",
     "detect",
+    "fast_batch_result",
     "fast_read",
     "read",
     "read_batch_request",
@@ -598,6 +599,38 @@ def fast_read(data: Mapping[str, Any]) -> FastReading | None:
     anything else, which :func:`read` reads. Every key of the usage block must be one
     ``CHAT_USAGE`` / ``RESPONSES_USAGE`` reads or knows to be free, with audio and image counts
     zero, so that the full reader would give the same Usage and nothing unpriced."""
+    if "custom_id" in data:  # a batch line's fields: detect() decides
+        return None
+    return _fast(data, batch=False)
+
+
+def fast_batch_result(data: Mapping[str, Any]) -> tuple[str, FastReading] | None:
+    """The ``custom_id`` and the :data:`~costcalc.providers.base.FastReading` (at the batch tier)
+    of a Batch output line whose request succeeded with a plain response (see :func:`fast_read`);
+    None for any other line, which :func:`read_batch_result` reads."""
+    custom_id = data.get("custom_id")
+    if (
+        type(custom_id) is not str
+        or not custom_id
+        or data.get("error")
+        or "result" in data
+        or "params" in data
+    ):
+        return None
+    response = data.get("response")
+    if type(response) is not dict or response.get("status_code") != 200:
+        return None
+    body = response.get("body")
+    if type(body) is not dict:
+        return None
+    stated = body.get("service_tier")
+    if stated is not None and (type(stated) is not str or stated not in ("default", "auto", "batch")):
+        return None
+    fast = _fast(body, batch=True)
+    return None if fast is None else (custom_id, fast)
+
+
+def _fast(data: Mapping[str, Any], *, batch: bool) -> FastReading | None:
     obj = data.get("object")
     if obj == "chat.completion":
         shape, spec, inp_key, out_key, in_details, out_details = (
@@ -618,8 +651,6 @@ def fast_read(data: Mapping[str, Any]) -> FastReading | None:
             "output_tokens_details",
         )
     else:
-        return None
-    if "custom_id" in data:  # a batch line's fields: detect() decides
         return None
     usage = data.get("usage")
     if not plain_numbers(usage, spec):
@@ -643,8 +674,8 @@ def fast_read(data: Mapping[str, Any]) -> FastReading | None:
     if cached + write > inp or reasoning > out:
         return None
     raw = data.get("service_tier")
-    tier = None
-    if raw is not None:
+    tier = "batch" if batch else None  # a Batch line is the batch tier, whatever its body says
+    if raw is not None and not batch:
         tier = TIERS.get(raw) if type(raw) is str else None
         if tier is None:
             return None
@@ -658,7 +689,7 @@ def fast_read(data: Mapping[str, Any]) -> FastReading | None:
         return None
     model = data.get("model")
     return (
-        shape,
+        "openai.batch" if batch else shape,
         model if type(model) is str and model else None,
         tier,
         day,
