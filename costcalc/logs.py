@@ -65,7 +65,10 @@ COLUMNS: Final = (
     "cost",
 )
 _EPOCH: Final = dt.date(1970, 1, 1)
-_BATCH_ROWS: Final = 65_536
+# Rows per Parquet row group when streaming, and the writer's options: small batches and
+# dictionaries only for the label columns keep the writer's buffers (and so memory) small.
+_BATCH_ROWS: Final = 16_384
+_WRITER_OPTIONS: Final[dict[str, Any]] = {"use_dictionary": ["model", "provider", "tier"]}
 _TABLES_HINT: Final = 'needs pyarrow: pip install "costcalc[tables]"'
 
 
@@ -430,9 +433,11 @@ class Ledger:
         if self.writer is None:
             import pyarrow.parquet as pq
 
-            self.writer = pq.ParquetWriter(str(Path(self.parquet)), table.schema)
+            self.writer = pq.ParquetWriter(str(Path(self.parquet)), table.schema, **_WRITER_OPTIONS)
         self.writer.write_table(table)
         self.rows = _Columns()
+        del table
+        _pyarrow().default_memory_pool().release_unused()  # keep memory flat between batches
 
     def close(self) -> None:
         """Finish the Parquet file, if one is written."""

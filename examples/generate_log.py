@@ -1,10 +1,12 @@
 """Generate a realistic mixed log of responses (JSON Lines), reproducibly.
 
-    python examples/generate_log.py --lines 200000 --out log.jsonl [--seed 2026]
+    python examples/generate_log.py --lines 200000 --out log.jsonl [--seed 2026] [--batch]
 
 OpenAI Chat Completions and Responses, Anthropic Messages and Gemini generateContent responses,
 as the APIs return them: some with cache reads and writes, reasoning, tool calls, priority and
-flex tiers, over a month of days. ``examples/responses_log.jsonl`` is ``--lines 12``.
+flex tiers, over a month of days. ``examples/responses_log.jsonl`` is ``--lines 12``. With
+``--batch``, an OpenAI Batch output file instead: Chat Completions and Responses bodies in
+Batch result lines.
 """
 
 from __future__ import annotations
@@ -181,14 +183,30 @@ def responses_log(lines: int, seed: int = 2026) -> Iterator[dict[str, Any]]:
         yield rng.choice(makers)(rng, n)
 
 
+def batch_output(lines: int, seed: int = 2026) -> Iterator[dict[str, Any]]:
+    """``lines`` OpenAI Batch output lines: two thirds Chat Completions, a third Responses."""
+    rng = random.Random(seed)
+    for n in range(lines):
+        body = rng.choice([chat, chat, responses])(rng, n)
+        body["service_tier"] = "batch"
+        yield {
+            "id": f"batch_req_{n:08d}",
+            "custom_id": f"request-{n}",
+            "response": {"status_code": 200, "request_id": f"req_{n:08d}", "body": body},
+            "error": None,
+        }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=200_000)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--batch", action="store_true", help="an OpenAI Batch output file")
     args = parser.parse_args()
+    make = batch_output if args.batch else responses_log
     with args.out.open("w", encoding="utf-8") as handle:
-        for payload in responses_log(args.lines, args.seed):
+        for payload in make(args.lines, args.seed):
             handle.write(json.dumps(payload, separators=(",", ":")) + "\n")
 
 

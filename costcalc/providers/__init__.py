@@ -155,7 +155,7 @@ def fast_read(data: Mapping[str, Any]) -> FastReading | None:
     payload, a batch line, a payload two modules claim, any field the fast readers do not
     know): :func:`read` reads those."""
     if _marked(data) and any(module.detect(data) is not None for module in VENDORS):
-        return None
+        return None  # a vendor's payload (detect() asks every vendor when any vendor's mark is there)
     for module in BASE:
         found: FastReading | None = module.fast_read(data)
         if found is not None:
