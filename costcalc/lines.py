@@ -140,8 +140,20 @@ def records(
 
     parse = loads()
     with progress_bar(progress, size_of(source), description) as bar:
+        advance = bar.advance
         for number, raw in numbered(source):
-            bar.advance(len(raw) if isinstance(raw, str | bytes) else 1)
+            if type(raw) is bytes and number > 1:  # the common case, first: a line of a file
+                advance(len(raw))
+                try:
+                    data = parse(raw)
+                except ValueError:
+                    pass  # blank, or not JSON: parse_line says which
+                else:
+                    if type(data) is dict:
+                        yield number, data
+                        continue
+            else:
+                advance(len(raw) if isinstance(raw, str | bytes) else 1)
             try:
                 data = parse_line(raw, parse, first=number == 1)
             except BadLineError as exc:

@@ -127,6 +127,26 @@ class _Columns:
     def __len__(self) -> int:
         return len(self.lines)
 
+    def appends(self) -> tuple[Callable[[Any], None], ...]:
+        """The ``append`` of every column, in :data:`COLUMNS` order."""
+        return tuple(
+            column.append
+            for column in (
+                self.lines,
+                self.ids,
+                self.models,
+                self.providers,
+                self.tiers,
+                self.days,
+                self.inp,
+                self.cached,
+                self.write,
+                self.out,
+                self.reasoning,
+                self.costs,
+            )
+        )
+
     def __eq__(self, other: object) -> bool:
         # Results holding equal rows are equal (a result compares its private attributes too).
         if not isinstance(other, _Columns):
@@ -198,6 +218,7 @@ class Ledger:
         self.strict = strict
         self.keep = keep_rows or parquet is not None
         self.rows = _Columns()
+        self.appends = self.rows.appends()
         self.scale = SCALE
         self.entries: dict[tuple[str, str | None, str | None, int], _Entry | None] = {}
         self.sums: dict[tuple[str, str, str, int], list[int]] = {}
@@ -378,7 +399,7 @@ class Ledger:
             )
         factor = 10 ** (scale - self.scale)
         self.scale = scale
-        self.rows.costs = [c * factor for c in self.rows.costs]
+        self.rows.costs[:] = [c * factor for c in self.rows.costs]
         for sums in self.sums.values():
             sums[1] *= factor
         self.entries = {k: None if e is None else self._rescaled(e, factor) for k, e in self.entries.items()}
@@ -407,20 +428,20 @@ class Ledger:
         reasoning: int,
         cost: int,
     ) -> None:
-        rows = self.rows
-        rows.lines.append(number)
-        rows.ids.append(ident)
-        rows.models.append(model)
-        rows.providers.append(provider)
-        rows.tiers.append(tier)
-        rows.days.append(day)
-        rows.inp.append(inp)
-        rows.cached.append(cached)
-        rows.write.append(write)
-        rows.out.append(out)
-        rows.reasoning.append(reasoning)
-        rows.costs.append(cost)
-        if self.parquet is not None and len(rows.lines) >= _BATCH_ROWS:
+        a = self.appends
+        a[0](number)
+        a[1](ident)
+        a[2](model)
+        a[3](provider)
+        a[4](tier)
+        a[5](day)
+        a[6](inp)
+        a[7](cached)
+        a[8](write)
+        a[9](out)
+        a[10](reasoning)
+        a[11](cost)
+        if self.parquet is not None and len(self.rows.lines) >= _BATCH_ROWS:
             self.flush()
 
     # -- output ---------------------------------------------------------------------------------
@@ -436,6 +457,7 @@ class Ledger:
             self.writer = pq.ParquetWriter(str(Path(self.parquet)), table.schema, **_WRITER_OPTIONS)
         self.writer.write_table(table)
         self.rows = _Columns()
+        self.appends = self.rows.appends()
         del table
         _pyarrow().default_memory_pool().release_unused()  # keep memory flat between batches
 

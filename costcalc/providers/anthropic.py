@@ -112,8 +112,11 @@ def detect(data: Mapping[str, Any]) -> str | None:
         return "anthropic"
     usage = get(data.get("usage", data))
     if is_map(usage):
-        present = {k for k, v in usage.items() if v is not None}
-        if _OWN_KEYS & present or usage.get("service_tier") in ("standard", "batch"):
+        # One of its own keys with a value (the SDK dumps absent keys as None), or its tier words.
+        for key in _OWN_KEYS:
+            if usage.get(key) is not None:
+                return "anthropic"
+        if usage.get("service_tier") in ("standard", "batch"):
             return "anthropic"
     return None
 
