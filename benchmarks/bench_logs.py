@@ -91,7 +91,7 @@ def run(job: str, args: list[str], code_root: Path) -> dict[str, float]:
         capture_output=True,
         text=True,
         env=env,
-        cwd=ROOT,
+        cwd=code_root,  # python -c puts the working directory first on sys.path
     )
     return json.loads(done.stdout)  # type: ignore[no-any-return]
 
