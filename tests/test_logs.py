@@ -7,6 +7,7 @@ import decimal
 import io
 import json
 import sys
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -465,3 +466,157 @@ def test_batch_output_rows_equal_price_response_and_export_to_arrow(tmp_path: Pa
     assert cost.total == sum((r.cost for r in cost.rows), D(0))
     with pytest.raises(cc.InvalidInputError, match="keep_rows"):
         cc.price_batch_output(path, keep_rows=False).to_arrow()
+
+
+# -- one field changed at a time: whatever the fast readers take or leave, the rows are price_response's
+
+
+def _responses_payload() -> dict[str, Any]:
+    return next(p for p in responses_log(50, seed=3) if p.get("object") == "response")
+
+
+def _set(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
+    def change(payload: dict[str, Any]) -> None:
+        *parents, leaf = path.split(".")
+        obj: Any = payload
+        for key in parents:
+            obj = obj[int(key)] if isinstance(obj, list) else obj.setdefault(key, {})
+        obj[leaf] = value
+
+    return change
+
+
+def _drop(key: str) -> Callable[[dict[str, Any]], None]:
+    return lambda payload: payload.pop(key, None)  # type: ignore[func-returns-value]
+
+
+CHANGES: dict[str, list[Callable[[dict[str, Any]], None]]] = {
+    "chat": [
+        _set("usage.prompt_tokens_details.audio_tokens", 5),
+        _set("usage.prompt_tokens_details.image_tokens", 5),
+        _set("usage.prompt_tokens_details.cache_write_tokens", 100),
+        _set("usage.prompt_tokens_details.cached_tokens_details", {"audio_tokens": 1}),
+        _set("usage.completion_tokens_details.audio_tokens", 3),
+        _set("usage.completion_tokens_details.reasoning_tokens", 10**7),
+        _set("usage.prompt_tokens", 12.0),
+        _set("usage.prompt_tokens", True),
+        _set("usage.prompt_tokens", -1),
+        _set("usage.prompt_tokens", None),
+        _set("usage.total_tokens", "many"),
+        _set("usage.total_tokens", {"n": 1}),
+        _set("usage.mystery", 3),
+        _set("usage", None),
+        _set("usage", [1]),
+        _set("service_tier", "auto"),
+        _set("service_tier", "flex"),
+        _set("service_tier", ["default"]),
+        _set("service_tier", None),
+        _set("created", 1.5e9),
+        _set("created", "2025-01-01"),
+        _set("created", -5),
+        _set("created", None),
+        _set("model", ""),
+        _set("model", 7),
+        _set("object", "chat.completion.chunk"),
+        _set("custom_id", "x"),
+        _set("x_groq", {"id": "req"}),
+        _set("id", "gen-123"),
+        _set("provider", "OpenAI"),
+        _set("type", "message"),
+        _set("usageMetadata", {"promptTokenCount": 1}),
+    ],
+    "responses": [
+        _set("tools", [{"type": "web_search"}]),
+        _set("tools", [{"type": "web_search"}, {"type": "web_search_preview"}]),
+        _set("tools", "all"),
+        _set("tools", [{"type": {"nested": 1}}]),
+        _set("output", [{"type": "web_search_call", "status": "completed", "action": {"type": "search"}}]),
+        _set("output", [{"type": "file_search_call"}]),
+        _set("output", [{"type": "brand_new_item"}]),
+        _set("output", [{"type": 3}]),
+        _set("output", ["text"]),
+        _set("output", {"type": "message"}),
+        _set("tool_usage", {"web_search": {"num_requests": 2}}),
+        _set("usage.input_tokens_details.cache_write_tokens", 10),
+        _set("usage.input_tokens_details.cache_write_tokens_details", {"ttl_12h_tokens": 5}),
+        _set("usage.output_tokens_details.image_tokens", 2),
+        _set("created_at", None),
+        _set("metadata", {"usage": {"inputTokens": 1}}),
+        _set("service_tier", "priority"),
+        _set("service_tier", "scale"),
+    ],
+    "message": [
+        _set("usage.cache_creation", {"ephemeral_5m_input_tokens": 2_000, "ephemeral_1h_input_tokens": 0}),
+        _set("usage.cache_creation", {"ephemeral_5m_input_tokens": 0, "ephemeral_1h_input_tokens": 2_000}),
+        _set("usage.cache_creation", {"ephemeral_5m_input_tokens": 1, "ephemeral_1h_input_tokens": 1}),
+        _set("usage.cache_creation", {}),
+        _set("usage.server_tool_use", {"web_search_requests": 2, "web_fetch_requests": 1}),
+        _set("usage.server_tool_use", {"web_fetch_requests": 4}),
+        _set("usage.output_tokens_details", {"thinking_tokens": 10**6}),
+        _set("usage.speed", "fast"),
+        _set("usage.speed", "standard"),
+        _set("usage.speed", "warp"),
+        _set("usage.service_tier", "batch"),
+        _set("usage.service_tier", "priority"),
+        _set("usage.service_tier", "gold"),
+        _set("usage.service_tier", 3),
+        _set("usage.inference_geo", "us"),
+        _set("usage.inference_geo", "global"),
+        _set("usage.inference_geo", 1),
+        _set("usage.input_tokens", None),
+        _set("usage.cache_read_input_tokens", "10"),
+        _set("content", [{"type": "code_execution_tool_result"}]),
+        _set("content", [{"type": {"x": 1}}, "text"]),
+        _set("content", "plain text"),
+        _set("content", {"type": "text"}),
+        _set("id", "msg_bdrk_01"),
+        _set("model", "gpt-4o"),
+        _drop("model"),
+    ],
+    "gemini": [
+        _set("usageMetadata.promptTokensDetails", [{"modality": "AUDIO", "tokenCount": 10}]),
+        _set("usageMetadata.promptTokensDetails", [{"modality": "TEXT", "tokenCount": 10, "extra": 1}]),
+        _set("usageMetadata.promptTokensDetails", [{"modality": "WEIRD", "tokenCount": 10}]),
+        _set("usageMetadata.promptTokensDetails", [{"modality": ["TEXT"], "tokenCount": 10}]),
+        _set("usageMetadata.promptTokensDetails", [{"modality": "TEXT", "tokenCount": 1.5}]),
+        _set("usageMetadata.promptTokensDetails", {"modality": "TEXT"}),
+        _set("usageMetadata.cacheTokensDetails", [{"modality": "TEXT", "tokenCount": 400}]),
+        _set("usageMetadata.toolUsePromptTokenCount", 50),
+        _set("usageMetadata.trafficType", "ON_DEMAND_PRIORITY"),
+        _set("usageMetadata.trafficType", "PROVISIONED_THROUGHPUT"),
+        _set("usageMetadata.trafficType", 7),
+        _set("usageMetadata.cachedContentTokenCount", 10**6),
+        _set("usageMetadata.promptTokenCount", None),
+        _set("usageMetadata.prompt_token_count", 5),
+        _set("usage_metadata", {"promptTokenCount": 5}),
+        _set("candidates.0.finish_reason", "STOP"),
+        _set("candidates.0.groundingMetadata", {"webSearchQueries": ["a", "b"]}),
+        _set("candidates", "none"),
+        _set("createTime", "not a time"),
+        _set("createTime", "2025-03-01T23:30:00-05:00"),
+        _set("createTime", 1_740_000_000),
+        _set("key", "k1"),
+        _set("response", {}),
+        _set("usageMetadata", None),
+        _set("modelVersion", "claude-haiku-4-5"),
+    ],
+}
+BASES: dict[str, Callable[[], dict[str, Any]]] = {
+    "chat": lambda: chat(1_200, 1_024, 300, service_tier="default"),
+    "responses": _responses_payload,
+    "message": lambda: message(100, 2_000, 10_000, 500),
+    "gemini": lambda: gemini(1_000, 400, 200, 100),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(CHANGES))
+def test_each_changed_field_prices_as_price_response(kind: str) -> None:
+    payloads = [BASES[kind]()]
+    for change in CHANGES[kind]:
+        payload = BASES[kind]()
+        change(payload)
+        payloads.append(payload)
+    # Each line twice: the second of a key is priced by the fast path when the first allowed it.
+    _check_rows([p for p in payloads for _ in range(2)], at="2026-06-01")
+    _check_rows([p for p in payloads for _ in range(2)], at="2026-06-01", strict=False)
+    _check_rows([p for p in payloads for _ in range(2)])
