@@ -73,6 +73,7 @@ if TYPE_CHECKING:
         price_usage_export,
         reconcile_invoice,
     )
+    from costcalc.logs import LogCost, price_log
     from costcalc.pricing import MAX_TOKENS, TIERS, Cost, Line, Rates, Tier, Unpriced, Usage, round_to
     from costcalc.reasoning import EFFORTS, EffortBand, NotEnoughDataError, ReasoningProfile, calibrate
     from costcalc.responses import detect_shape, price_response, read_response, usage_from_response
@@ -127,6 +128,8 @@ _LAZY: dict[str, str] = {
     "price_batch_output": "costcalc.batch",
     "reconcile": "costcalc.batch",
     "price_table": "costcalc.tables",
+    "LogCost": "costcalc.logs",
+    "price_log": "costcalc.logs",
     "Estimate": "costcalc.estimation",
     "estimate": "costcalc.estimation",
     "EFFORTS": "costcalc.reasoning",
@@ -196,6 +199,7 @@ __all__ = [
     "InvoiceRow",
     "Line",
     "LineError",
+    "LogCost",
     "ModelInfo",
     "NoPriceError",
     "NotEnoughDataError",
@@ -231,6 +235,7 @@ __all__ = [
     "list_models",
     "price",
     "price_batch_output",
+    "price_log",
     "price_response",
     "price_table",
     "price_usage_export",

@@ -25,27 +25,25 @@ with its number and reason (a duplicate ``custom_id`` / ``key`` too) and every g
 from __future__ import annotations
 
 import datetime as dt
-import io
-import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
-from pathlib import Path
 from types import ModuleType
-from typing import IO, Any, ClassVar, Final, Literal
+from typing import Any, ClassVar, Final, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from costcalc import providers
 from costcalc._money import EXACT, ZERO, tidy
 from costcalc.approximation import TokenProfile
 from costcalc.catalog import Catalog, catalog_or_default
-from costcalc.errors import CostcalcError, InvalidInputError, describe
+from costcalc.errors import InvalidInputError
 from costcalc.estimation import estimate_count
+from costcalc.lines import BadLineError, BatchFileError, LineError, Source, reason, records
+from costcalc.logs import Ledger
 from costcalc.pricing import TIERS
-from costcalc.providers.base import BatchFailure, is_map, kind, plain
+from costcalc.providers.base import BatchFailure, FastReading, is_map, kind
 from costcalc.reasoning import EFFORTS
-from costcalc.responses import price_reading
 
 __all__ = [
     "BatchCost",
@@ -61,35 +59,9 @@ __all__ = [
     "reconcile",
 ]
 
-Source = str | os.PathLike[str] | IO[str] | IO[bytes] | Iterable[Any]
 OutputTokens = int | Callable[[Mapping[str, Any]], int]
 
 _FORMATS: Final = ", ".join(m.BATCH_FORMAT for m in providers.BASE)
-
-
-class BatchFileError(CostcalcError, ValueError):
-    """A batch file with bad lines (raised at the end when ``raise_on_error=True``), or a file
-    that is not a batch file of the kind asked for (always raised)."""
-
-    def __init__(self, errors: list[LineError], message: str | None = None) -> None:
-        self.errors = errors
-        if message is None:
-            shown = "\n".join(f"  line {e.line}: {e.reason}" for e in errors[:20])
-            more = f"\n  ... and {len(errors) - 20} more" if len(errors) > 20 else ""
-            message = f"{len(errors)} bad line(s):\n{shown}{more}"
-        super().__init__(message)
-
-
-class LineError(BaseModel):
-    """One line that could not be used, or a request that failed, and why. ``status`` is a failed
-    request's type (``failed``, ``errored``, ``expired``, ``canceled``)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    line: int
-    custom_id: str | None
-    reason: str
-    status: str | None = None
 
 
 class RequestEstimate(BaseModel):
@@ -307,6 +279,16 @@ class BatchCost(_Exports, _BadLines, BaseModel):
     errors: list[LineError]
     file_format: str | None = None
 
+    _rows: Any = PrivateAttr(default=None)
+    _scale: int = PrivateAttr(default=0)
+
+    def to_arrow(self) -> Any:
+        """The rows as a pyarrow Table, as :meth:`costcalc.LogCost.to_arrow` gives them (``id`` is
+        the ``custom_id``; ``cost`` an exact ``decimal128``); ``pip install "costcalc[tables]"``."""
+        if self._rows is None:
+            raise InvalidInputError("this result kept no rows (keep_rows=False)", field="keep_rows")
+        return self._rows.table(self._scale)
+
     def summary(self, money: Callable[[Decimal | None], str] | None = None) -> list[list[str]]:
         """One row per model and a total, as text; ``money`` formats the amounts (exact by default)."""
         from costcalc._display import usd
@@ -354,127 +336,6 @@ class BatchCost(_Exports, _BadLines, BaseModel):
         return out
 
 
-# -- reading lines -----------------------------------------------------------------------------------
-
-
-class _LineError(Exception):
-    """A line to record as an error (the message is the reason)."""
-
-
-class _Undecodable:
-    """A line that could not be decoded (the source's own decoder failed on it)."""
-
-    __slots__ = ("error",)
-
-    def __init__(self, error: UnicodeDecodeError) -> None:
-        self.error = error
-
-
-def _lines(source: Source) -> Iterator[tuple[int, Any]]:
-    if isinstance(source, str | os.PathLike):
-        with open(source, "rb") as handle:
-            yield from enumerate(handle, start=1)
-    elif isinstance(source, io.TextIOWrapper) and _lenient(source):
-        # Undecodable bytes become lone surrogates, which the JSON parser refuses line by line.
-        try:
-            yield from enumerate(source, start=1)
-        finally:
-            source.reconfigure(errors="strict")
-    else:
-        iterator = iter(source)
-        number = 0
-        while True:
-            number += 1
-            try:
-                raw = next(iterator)
-            except StopIteration:
-                return
-            except UnicodeDecodeError as exc:  # a text source of another kind: it cannot go on
-                yield number, _Undecodable(exc)
-                return
-            yield number, raw
-
-
-def _lenient(handle: io.TextIOWrapper) -> bool:
-    """Switch a strict text handle to decode bad bytes as lone surrogates (each undecodable line
-    becomes that line's error); False when it cannot be (it was read from already)."""
-    if handle.errors != "strict":
-        return False
-    try:
-        handle.reconfigure(errors="surrogateescape")
-    except io.UnsupportedOperation:  # a decode error then ends the file: it is reported as such
-        return False
-    return True
-
-
-def _size_of(source: Source) -> int | None:
-    if isinstance(source, str | os.PathLike):
-        return Path(source).stat().st_size
-    return None
-
-
-def _loads() -> Callable[[str | bytes], Any]:
-    try:
-        import orjson
-    except ImportError:  # pragma: no cover - orjson is a dependency; the stdlib still works
-        import json
-
-        return json.loads
-    return orjson.loads
-
-
-def _records(
-    source: Source, progress: bool | None, description: str, errors: list[LineError]
-) -> Iterator[tuple[int, Mapping[str, Any]]]:
-    """(line number, object) for each non-blank line; lines that are not objects go to ``errors``."""
-    from costcalc._display import progress_bar
-
-    loads = _loads()
-    with progress_bar(progress, _size_of(source), description) as bar:
-        for number, raw in _lines(source):
-            bar.advance(len(raw) if isinstance(raw, str | bytes) else 1)
-            try:
-                data = _parse(raw, loads, first=number == 1)
-            except _LineError as exc:
-                errors.append(LineError(line=number, custom_id=None, reason=str(exc)))
-                continue
-            if data is not None:
-                yield number, data
-
-
-def _parse(raw: Any, loads: Callable[[str | bytes], Any], *, first: bool) -> Mapping[str, Any] | None:
-    if isinstance(raw, str | bytes):
-        if first:  # a byte order mark some editors write at the start of a UTF-8 file
-            raw = raw.removeprefix(b"\xef\xbb\xbf") if isinstance(raw, bytes) else raw.removeprefix("\ufeff")
-        if not raw.strip():
-            return None
-        try:
-            data = loads(raw)
-        except ValueError as exc:
-            raise _LineError(_not_json(raw, exc)) from None
-    elif isinstance(raw, _Undecodable):
-        raise _LineError(f"not valid text: {raw.error}; the lines after it could not be read")
-    else:
-        try:
-            data = plain(raw)
-        except CostcalcError as exc:
-            raise _LineError(describe(exc)) from None
-    if not is_map(data):
-        raise _LineError(f"a line must be a JSON object, got {type(data).__name__}")
-    return data
-
-
-def _not_json(raw: str | bytes, exc: ValueError) -> str:
-    if isinstance(raw, bytes):
-        try:
-            raw.decode("utf-8")
-        except UnicodeDecodeError as bad:
-            return f"not valid UTF-8: byte {raw[bad.start]:#04x} at position {bad.start}"
-    elif not raw.isascii() and any("\udc80" <= c <= "\udcff" for c in raw):
-        return "not valid UTF-8 (the text handle could not decode this line)"
-    return f"invalid JSON: {exc}"
-
-
 class _File:
     """One batch file as it is read: its format (decided by its first batch line, then held to),
     the ids seen so far (for duplicates), and the id of the line being read (for its error)."""
@@ -488,6 +349,23 @@ class _File:
         self.ids: dict[str, int] = {}
         self.current: str | None = None
 
+    def read_fast(self, number: int, data: Mapping[str, Any]) -> FastReading | None:
+        """A results line of a plain response read by its provider's ``fast_batch_result`` (its
+        id checked and recorded like :meth:`read` does); None when it has none or the line is
+        not plain: :meth:`read` reads it then."""
+        self.current = None
+        module = self.format_of(number, data)
+        fast_batch = getattr(module, "fast_batch_result", None)
+        found = fast_batch(data) if fast_batch is not None else None
+        if found is None:
+            return None
+        cid, fast = found
+        self.current = cid
+        first = self.ids.setdefault(cid, number)
+        if first != number:
+            raise BadLineError(f"duplicate {module.BATCH_ID} {cid!r} (first on line {first})")
+        return fast  # type: ignore[no-any-return]
+
     def read(self, number: int, data: Mapping[str, Any]) -> tuple[ModuleType, Any]:
         """The provider module of line ``number`` and the line as it reads it (a BatchRequest or
         a BatchResult); ``current`` names the line as soon as its id is known."""
@@ -499,12 +377,12 @@ class _File:
         cid = line.custom_id
         if cid is None:
             if module.BATCH_ID in data:
-                raise _LineError(f"{module.BATCH_ID} must be a non-empty string, got {kind(stated)}")
+                raise BadLineError(f"{module.BATCH_ID} must be a non-empty string, got {kind(stated)}")
             cid = f"#{number}"  # a Gemini inline line without a key: known by its position
         self.current = cid
         first = self.ids.setdefault(cid, number)
         if first != number:
-            raise _LineError(f"duplicate {module.BATCH_ID} {cid!r} (first on line {first})")
+            raise BadLineError(f"duplicate {module.BATCH_ID} {cid!r} (first on line {first})")
         return module, line
 
     def format_of(self, number: int, data: Mapping[str, Any]) -> ModuleType:
@@ -512,7 +390,7 @@ class _File:
         module = self.module
         if module is None:
             if found is None:
-                raise _LineError(f"not a batch line of any provider ({_FORMATS})")
+                raise BadLineError(f"not a batch line of any provider ({_FORMATS})")
             module, kind_ = found
             if kind_ != self.want:
                 raise BatchFileError([], _wrong_kind(module, kind_, number))
@@ -520,7 +398,7 @@ class _File:
             return module
         if found != (module, self.want):
             fields = module.BATCH_FIELDS[self.want]
-            raise _LineError(
+            raise BadLineError(
                 f"not {_a(module.BATCH_FORMAT)} {self.want} line ({fields}), the format of this file "
                 f"(from line {self.first})"
             )
@@ -554,14 +432,6 @@ def _wrong_kind(module: ModuleType, kind: str, number: int) -> str:
 
 def _a(name: str) -> str:
     return f"an {name}" if name[0] in "AEIOU" else f"a {name}"
-
-
-def _reason(exc: Exception) -> str:
-    """One line for an error on a line; an unexpected kind of error says what it was."""
-    text = describe(exc)
-    if isinstance(exc, _LineError | CostcalcError | ValueError | LookupError | TypeError | ArithmeticError):
-        return text
-    return f"{type(exc).__name__}: {text}"
 
 
 class _NoModelError(Exception):
@@ -605,7 +475,7 @@ def estimate_batch(
     errors: list[LineError] = []
     batch = _File("request")
     exact = True
-    for number, data in _records(source, progress, "estimating", errors):
+    for number, data in records(source, progress, "estimating", errors):
         try:
             module, request = batch.read(number, data)
             name = request.model or model
@@ -632,7 +502,7 @@ def estimate_batch(
                 f"{exc} lines name no model (the batch job does): pass model=", field="model"
             ) from None
         except Exception as exc:  # every error of a line is that line's, never the file's
-            errors.append(LineError(line=number, custom_id=batch.current, reason=_reason(exc)))
+            errors.append(LineError(line=number, custom_id=batch.current, reason=reason(exc)))
             continue
         custom_id = batch.current or ""
         low, expected, high = (cost.total for cost in found.costs)
@@ -751,14 +621,15 @@ def price_batch_output(
     cat = catalog_or_default(catalog)
     if model is not None and not isinstance(model, str):
         raise InvalidInputError(f"a model name is a string, got {type(model).__name__}", field="model")
-    totals = _Totals()
-    per_model: dict[str, _Totals] = {}
-    rows: list[RequestActual] = []
+    ledger = Ledger(cat, model=model, at=at, keep_rows=keep_rows)
     failed: list[LineError] = []
     errors: list[LineError] = []
     batch = _File("result")
-    for number, data in _records(source, progress, "pricing", errors):
+    for number, data in records(source, progress, "pricing", errors):
         try:
+            fast = batch.read_fast(number, data)
+            if fast is not None and ledger.add_fast(number, fast, batch.current):
+                continue
             _, result = batch.read(number, data)
             reading = result.reading
             if result.failure is not None or reading is None:
@@ -769,44 +640,64 @@ def price_batch_output(
                     )
                 )
                 continue
-            cost = price_reading(reading, model=None if reading.model else model, at=at, catalog=cat)
+            ledger.add_reading(number, reading, batch.current or "", fast)
         except BatchFileError:
             raise
         except Exception as exc:  # every error of a line is that line's, never the file's
-            errors.append(LineError(line=number, custom_id=batch.current, reason=_reason(exc)))
+            errors.append(LineError(line=number, custom_id=batch.current, reason=reason(exc)))
             continue
-        custom_id = batch.current or ""
-        usage = reading.usage
-        model_id = cost.model or ""
-        for sums in (totals, per_model.setdefault(model_id, _Totals())):
-            sums.add(usage.input_tokens, usage.output_tokens, cost.total, cost.total, cost.total, cost.total)
-        if keep_rows:
-            rows.append(
-                RequestActual.model_construct(
-                    line=number,
-                    custom_id=custom_id,
-                    model=model_id,
-                    input_tokens=usage.input_tokens,
-                    cached_input_tokens=usage.cached_input_tokens,
-                    output_tokens=usage.output_tokens,
-                    reasoning_tokens=usage.reasoning_tokens,
-                    cost=cost.total,
-                )
-            )
     batch.check_found(errors)
     errors.sort(key=lambda e: e.line)
+    per_model: dict[str, list[int]] = {}
+    for (model_id, _provider, _tier, _day), (n, units, inp, out) in ledger.sums.items():
+        if n:
+            sums = per_model.setdefault(model_id, [0, 0, 0, 0])
+            for i, value in enumerate((n, units, inp, out)):
+                sums[i] += value
+    money = ledger.money
+    totals = [sum(v[i] for v in per_model.values()) for i in range(4)]
+    columns = ledger.rows
+    rows: list[RequestActual] = []
+    if keep_rows:
+        for i in range(len(columns)):
+            rows.append(
+                RequestActual.model_construct(
+                    line=columns.lines[i],
+                    custom_id=columns.ids[i] or "",
+                    model=columns.models[i],
+                    input_tokens=columns.inp[i],
+                    cached_input_tokens=columns.cached[i],
+                    output_tokens=columns.out[i],
+                    reasoning_tokens=columns.reasoning[i],
+                    cost=money(columns.costs[i]),
+                )
+            )
     result_ = BatchCost(
         tier="batch",
-        requests=totals.requests,
-        total=tidy(totals.expected),
-        input_tokens=totals.input_tokens,
-        output_tokens=totals.output_tokens,
-        per_model={m: t.freeze(m) for m, t in sorted(per_model.items())},
+        requests=totals[0],
+        total=money(totals[1]),
+        input_tokens=totals[2],
+        output_tokens=totals[3],
+        per_model={
+            m: ModelTotals(
+                model=m,
+                requests=v[0],
+                input_tokens=v[2],
+                output_tokens=v[3],
+                low=money(v[1]),
+                expected=money(v[1]),
+                high=money(v[1]),
+                ceiling=money(v[1]),
+            )
+            for m, v in sorted(per_model.items())
+        },
         rows=rows,
         failed=failed,
         errors=errors,
         file_format=batch.name(),
     )
+    if keep_rows:
+        result_._rows, result_._scale = ledger.rows, ledger.scale
     if raise_on_error:
         result_.raise_for_errors()
     return result_

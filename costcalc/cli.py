@@ -852,3 +852,77 @@ def reconcile_invoice(usage: Path, costs: Path, as_json: bool, exact: bool) -> N
     )
     bad = rec.errors or rec.usage.errors or rec.usage.unpriced
     sys.exit(1 if bad else 0)
+
+
+# -- log -----------------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("file", type=_FILE)
+@click.option("--model", "-m", help="The model of responses that name none.")
+@click.option(
+    "--provider", help="Who served the responses, when the payloads cannot tell (groq, bedrock...)."
+)
+@click.option(
+    "--parquet", "parquet", type=click.Path(dir_okay=False, path_type=Path), help="Write every row here."
+)
+@click.option("--lenient", is_flag=True, help="Price lines with an unpriced quantity without it (listed).")
+@click.option("--exact", is_flag=True, help=_EXACT_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output, exact amounts.")
+@click.option("--progress/--no-progress", default=None)
+def log(
+    file: Path,
+    model: str | None,
+    provider: str | None,
+    parquet: Path | None,
+    lenient: bool,
+    exact: bool,
+    as_json: bool,
+    progress: bool | None,
+) -> None:
+    """Price a log of responses, one JSON response per line, of any provider.
+
+    Prints the totals by model (in cents; exact with --exact or --json) and, on stderr, every bad
+    line with its number. With --lenient a quantity that has no rate is left out of its line's
+    price and listed; without it, the line is bad. --parquet writes every priced row (exact
+    decimal costs) to a Parquet file.
+
+    Exit status: 0 when every line was priced, 1 when some line was bad (the others are still
+    priced and totalled), 2 for a wrong command line.
+    """
+    from costcalc.errors import InvalidInputError
+    from costcalc.logs import price_log
+
+    try:
+        cost = price_log(
+            file,
+            model=model,
+            provider=provider,
+            strict=not lenient,
+            progress=progress,
+            keep_rows=False,
+            parquet=parquet,
+        )
+    except InvalidInputError as exc:
+        raise click.UsageError(str(exc)) from None
+    except ImportError as exc:
+        _fail(str(exc))
+    if as_json:
+        _dump(cost.model_dump(mode="json"))
+    else:
+        _console().print(
+            _table(
+                f"{file.name}: {cost.requests:,} responses priced, {len(cost.errors)} bad lines",
+                cost.COLUMNS,
+                cost.summary(_money(exact)),
+                right=(1, 2, 3, 4),
+            )
+        )
+        _cents_note(exact)
+        err = _console(stderr=True)
+        for item in cost.unpriced:
+            err.print(f"line {item.line}: not priced: {item.field}", markup=False, soft_wrap=True)
+        if parquet is not None:
+            click.echo(f"rows written to {parquet}", err=True)
+    _report_errors(cost.errors)
+    sys.exit(1 if cost.errors else 0)

@@ -54,6 +54,7 @@ __all__ = [
     "price_reading",
     "price_response",
     "read_response",
+    "response_shape",
     "usage_from_response",
 ]
 
@@ -147,11 +148,19 @@ def price_response(
     """
     data = plain(payload)
     if shape is None:
-        hint = provider if provider is not None else _seller(data, model, catalog_or_default(catalog))
-        shape = detect(data, hint, strict=provider is not None)
+        shape = response_shape(data, model=model, provider=provider, catalog=catalog)
     return price_reading(
         read(data, shape), model=model, tier=tier, at=at, provider=provider, strict=strict, catalog=catalog
     )
+
+
+def response_shape(
+    data: Any, *, model: str | None = None, provider: str | None = None, catalog: Catalog | None = None
+) -> str:
+    """The shape :func:`price_response` reads ``data`` (plain data) as, with the same ``model``
+    and ``provider``: who sells the model, when one provider does, picks that provider's reading."""
+    hint = provider if provider is not None else _seller(data, model, catalog_or_default(catalog))
+    return detect(data, hint, strict=provider is not None)
 
 
 def _seller(data: Any, model: str | None, cat: Catalog) -> str | None:

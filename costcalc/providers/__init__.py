@@ -49,7 +49,7 @@ from costcalc.providers import (
     perplexity,
     xai,
 )
-from costcalc.providers.base import Reading, get, is_map, kind, plain
+from costcalc.providers.base import FastReading, Reading, get, is_map, kind, plain
 
 __all__ = [
     "BASE",
@@ -61,6 +61,7 @@ __all__ = [
     "VENDORS",
     "batch_format",
     "detect",
+    "fast_read",
     "module_for",
     "read",
 ]
@@ -145,6 +146,24 @@ def detect(data: Any, provider: str | None = None, *, strict: bool = True) -> st
             f"provider={provider!r}; pass shape= to read it as another provider's"
         )
     return HOSTED.get((wanted, shape), shape)
+
+
+def fast_read(data: Mapping[str, Any]) -> FastReading | None:
+    """A plain response of a base shape read straight from ``data`` (a parsed JSON object), by
+    its module's ``fast_read``: exactly what :func:`read` would find, with a simple Usage and
+    nothing unpriced, parts, surcharges or alternatives. None for anything else (a vendor's
+    payload, a batch line, a payload two modules claim, any field the fast readers do not
+    know): :func:`read` reads those."""
+    if _marked(data) and any(module.detect(data) is not None for module in VENDORS):
+        return None  # a vendor's payload (detect() asks every vendor when any vendor's mark is there)
+    for module in BASE:
+        found: FastReading | None = module.fast_read(data)
+        if found is not None:
+            # Only when no other base module claims the payload (detect() would refuse it).
+            if any(other.detect(data) is not None for other in BASE if other is not module):
+                return None
+            return found
+    return None
 
 
 def _marked(data: Mapping[str, Any]) -> bool:

@@ -27,6 +27,7 @@ from costcalc.providers.base import (
     CostItem,
     ExportBucket,
     ExportPage,
+    FastReading,
     Reading,
     RequestCount,
     UsageSpec,
@@ -37,6 +38,7 @@ from costcalc.providers.base import (
     kind,
     make_usage,
     money,
+    plain_numbers,
     timestamp,
 )
 
@@ -51,6 +53,7 @@ __all__ = [
     "count_request",
     "detect",
     "export_kind",
+    "fast_read",
     "read",
     "read_batch_request",
     "read_batch_result",
@@ -118,8 +121,11 @@ def detect(data: Mapping[str, Any]) -> str | None:
         return "anthropic"
     usage = get(data.get("usage", data))
     if is_map(usage):
-        own = _OWN_KEYS.intersection(usage)
-        if any(usage[k] is not None for k in own) or usage.get("service_tier") in ("standard", "batch"):
+        # One of its own keys with a value (the SDK dumps absent keys as None), or its tier words.
+        for key in _OWN_KEYS:
+            if usage.get(key) is not None:
+                return "anthropic"
+        if usage.get("service_tier") in ("standard", "batch"):
             return "anthropic"
     return None
 
@@ -234,6 +240,80 @@ def _surcharges(block: Mapping[str, Any], path: str) -> tuple[str, ...]:
     if geo.lower() in _GLOBAL_GEO:
         return ()
     return (f"inference_geo_{geo.lower()}",)
+
+
+# -- the fast path: plain messages, read straight from the parsed JSON (logs) ----------------------
+
+_FAST: Final[dict[str, frozenset[str] | None]] = {
+    "input_tokens": None,
+    "output_tokens": None,
+    "cache_creation_input_tokens": None,
+    "cache_read_input_tokens": None,
+    "cache_creation": frozenset({"ephemeral_5m_input_tokens", "ephemeral_1h_input_tokens"}),
+    "server_tool_use": frozenset({"web_search_requests", "web_fetch_requests"}),
+    "output_tokens_details": frozenset({"thinking_tokens"}),
+}
+_FAST_LABELS: Final = frozenset({"service_tier", "speed", "inference_geo"})
+_NONE: Final[Mapping[str, Any]] = {}
+
+
+def fast_read(data: Mapping[str, Any]) -> FastReading | None:
+    """A plain Message (text tokens, cache reads, 5-minute cache writes, thinking; no web search,
+    code execution, fast mode or regional inference), as
+    :data:`~costcalc.providers.base.FastReading`; None for anything else, which :func:`read`
+    reads. Every key of its usage block is one ``USAGE`` reads or knows to be free."""
+    if data.get("type") != "message" or "custom_id" in data:
+        return None
+    usage = data.get("usage")
+    if not plain_numbers(usage, _FAST, _FAST_LABELS):
+        return None
+    uncached = usage.get("input_tokens")
+    out = usage.get("output_tokens")
+    if uncached is None or out is None:
+        return None
+    created = usage.get("cache_creation_input_tokens") or 0
+    read_ = usage.get("cache_read_input_tokens") or 0
+    split = usage.get("cache_creation")
+    if split and (
+        split.get("ephemeral_1h_input_tokens") or (split.get("ephemeral_5m_input_tokens") or 0) != created
+    ):
+        return None
+    tools = usage.get("server_tool_use")
+    if tools and tools.get("web_search_requests"):
+        return None
+    speed = usage.get("speed")
+    if speed is not None and speed != "standard":
+        return None
+    raw = usage.get("service_tier")
+    tier = None
+    if raw is not None:
+        tier = TIERS.get(raw) if type(raw) is str else None
+        if tier is None:
+            return None
+    geo = usage.get("inference_geo")
+    if geo is not None and (type(geo) is not str or geo.lower() not in _GLOBAL_GEO):
+        return None
+    content = data.get("content")
+    if type(content) is list:
+        for item in content:
+            kind_ = item.get("type") if type(item) is dict else None
+            if type(kind_) is str and kind_ in _CODE_EXECUTION:
+                return None
+    elif content is not None and type(content) is not str:
+        return None
+    thinking = (usage.get("output_tokens_details") or _NONE).get("thinking_tokens") or 0
+    model = data.get("model")
+    return (
+        "anthropic",
+        model if type(model) is str and model else None,
+        tier,
+        None,
+        uncached + created + read_,
+        read_,
+        created,
+        out,
+        min(thinking, out),
+    )
 
 
 # -- Message Batches ------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ __all__ = [
     "CostItem",
     "ExportBucket",
     "ExportPage",
+    "FastReading",
     "Part",
     "Reading",
     "RequestCount",
@@ -46,6 +47,7 @@ __all__ = [
     "make_usage",
     "money",
     "plain",
+    "plain_numbers",
     "timestamp",
     "unknown_numbers",
 ]
@@ -93,6 +95,14 @@ class Reading:
     surcharges: tuple[str, ...] = ()
     #: Who billed the call, when the payload says so (``"openrouter"``, ``"groq"``, ``"bedrock"``...).
     provider: str | None = None
+
+
+#: What a provider's ``fast_read`` gives for a plain response (one that bills only text tokens):
+#: (shape, model, tier, UTC day as days since 1970-01-01 or None, input, cached input, cache
+#: write, output, reasoning), exactly what its full reader would give as a Reading with a simple
+#: Usage and nothing else; ``fast_read`` returns None for any other payload, which the full
+#: reader then reads.
+FastReading = tuple[str, str | None, str | None, int | None, int, int, int, int, int]
 
 
 @dataclass(frozen=True)
@@ -231,6 +241,33 @@ def count(obj: Mapping[str, Any], key: str, path: str, *, required: bool = False
     if not 0 <= value <= MAX_TOKENS:
         raise UsageParseError(f"must be between 0 and {MAX_TOKENS}, got {value}", path=where)
     return value
+
+
+def plain_numbers(
+    block: Any, allowed: Mapping[str, frozenset[str] | None], labels: frozenset[str] = frozenset()
+) -> TypeGuard[dict[str, Any]]:
+    """``block`` is a dict of only ``allowed`` keys, each null or a whole number of tokens
+    (``None`` in ``allowed``) or a dict of only the keys listed with it, each null or a whole
+    number; ``labels`` are keys whose values the caller checks. The fast readers take a usage
+    block only when this holds, so that it holds nothing their full reader would price or refuse."""
+    if type(block) is not dict:
+        return False
+    for key, value in block.items():
+        if value is None or key in labels:
+            continue
+        if key not in allowed:
+            return False
+        inner = allowed[key]
+        if inner is None:
+            if type(value) is not int or not 0 <= value <= MAX_TOKENS:
+                return False
+            continue
+        if type(value) is not dict:
+            return False
+        for k, v in value.items():
+            if k not in inner or (v is not None and (type(v) is not int or not 0 <= v <= MAX_TOKENS)):
+                return False
+    return True
 
 
 def details(obj: Mapping[str, Any], key: str, path: str) -> Mapping[str, Any]:

@@ -186,15 +186,26 @@ def _converse_block(data: Mapping[str, Any]) -> tuple[Mapping[str, Any], Mapping
     return None
 
 
+_TOKEN_HEADER: Final = "x-amzn-bedrock-input-token-count"
+
+
+def _has_token_header(raw: Mapping[str, Any]) -> bool:
+    # Whether a key is the input-token header in any case (a length check first: most keys of a
+    # payload that is not Bedrock's are not that long, and lowercasing each costs).
+    for key in raw:
+        text = key if type(key) is str else str(key)
+        if len(text) == len(_TOKEN_HEADER) and text.lower() == _TOKEN_HEADER:
+            return True
+    return False
+
+
 def _headers(data: Mapping[str, Any]) -> tuple[dict[str, Any], str] | None:
     # InvokeModel's response headers: boto3's response dict, or the headers themselves.
     meta = get(data.get("ResponseMetadata"))
     raw = get(meta.get("HTTPHeaders")) if is_map(meta) else data
-    if not is_map(raw):
+    if not is_map(raw) or not _has_token_header(raw):
         return None
     headers = {str(k).lower(): v for k, v in raw.items()}
-    if "x-amzn-bedrock-input-token-count" not in headers:
-        return None
     return headers, "ResponseMetadata.HTTPHeaders" if raw is not data else ""
 
 

@@ -251,9 +251,9 @@ HOSTED: Final = {
 def detect(data: Mapping[str, Any]) -> str | None:
     """The vendor shape of ``data`` when a field only that vendor sends is there, else None."""
     usage = get(data.get("usage"))
-    keys = set(usage) if is_map(usage) else set()
+    keys = usage if is_map(usage) else ()
     for vendor in VENDORS.values():
-        if vendor.marks & set(data) or vendor.usage_marks & keys:
+        if not vendor.marks.isdisjoint(data) or not vendor.usage_marks.isdisjoint(keys):
             return vendor.shape
     return None
 

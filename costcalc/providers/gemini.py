@@ -14,17 +14,19 @@ with Google Maps, one ``maps_grounded_prompt``. ``trafficType`` names the tier.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Mapping
 from typing import Any, Final
 
 from costcalc.errors import InvalidRequestError, UsageParseError
-from costcalc.pricing import Unpriced
+from costcalc.pricing import MAX_TOKENS, Unpriced
 from costcalc.providers.base import (
     BatchFailure,
     BatchRequest,
     BatchResult,
+    FastReading,
     Reading,
     RequestCount,
     UsageSpec,
@@ -35,6 +37,7 @@ from costcalc.providers.base import (
     is_map,
     kind,
     make_usage,
+    plain_numbers,
     timestamp,
 )
 
@@ -47,6 +50,7 @@ __all__ = [
     "batch_kind",
     "count_request",
     "detect",
+    "fast_read",
     "read",
     "read_batch_request",
     "read_batch_result",
@@ -301,6 +305,116 @@ def _tier(meta: Mapping[str, Any], path: str) -> str | None:
             path=f"{path}.trafficType".lstrip("."),
         )
     return tier
+
+
+# -- the fast path: plain responses, read straight from the parsed JSON (logs) ---------------------
+
+_FAST: Final[dict[str, frozenset[str] | None]] = {
+    "promptTokenCount": None,
+    "candidatesTokenCount": None,
+    "totalTokenCount": None,
+    "thoughtsTokenCount": None,
+    "cachedContentTokenCount": None,
+    "toolUsePromptTokenCount": None,
+}
+_FAST_DETAILS: Final = frozenset(
+    {"promptTokensDetails", "cacheTokensDetails", "candidatesTokensDetails", "toolUsePromptTokensDetails"}
+)
+_FAST_LABELS: Final = _FAST_DETAILS | {"trafficType"}
+_TEXT: Final = frozenset({"TEXT", "DOCUMENT"})
+_SPLIT_KEYS: Final = frozenset({"modality", "tokenCount"})
+#: Keys that make a payload a batch line (detect() decides those).
+_BATCH_KEYS: Final = ("key", "response", "error", "custom_id")
+_EPOCH: Final = dt.date(1970, 1, 1)
+
+
+def fast_read(data: Mapping[str, Any]) -> FastReading | None:
+    """A plain generateContent response (camelCase throughout; text tokens, cached content,
+    thoughts; no grounding), as :data:`~costcalc.providers.base.FastReading`; None for anything
+    else, which :func:`read` reads. Every key of ``usageMetadata`` is one ``USAGE`` reads or knows
+    to be free, and every modality split is text."""
+    meta = data.get("usageMetadata")
+    if meta is None or any(k in data for k in _BATCH_KEYS) or not plain_numbers(meta, _FAST, _FAST_LABELS):
+        return None
+    prompt = meta.get("promptTokenCount")
+    if prompt is None:
+        return None
+    for key in _FAST_DETAILS:
+        split = meta.get(key)
+        if split is not None and not _text_split(split):
+            return None
+    raw = meta.get("trafficType")
+    tier = None
+    if raw is not None:
+        tier = TRAFFIC_TIERS.get(raw) if type(raw) is str else None
+        if tier is None:
+            return None
+    if not _camel_only(data):  # snake_case keys: the full reader normalises them
+        return None
+    candidates = data.get("candidates")
+    if candidates is not None:
+        if type(candidates) is not list:
+            return None
+        for candidate in candidates:
+            if type(candidate) is dict and candidate.get("groundingMetadata") is not None:
+                return None
+    day = None
+    created = data.get("createTime")
+    if created is not None:
+        try:
+            when = timestamp(created, "createTime")
+        except UsageParseError:
+            return None
+        day = (when.astimezone(dt.UTC).date() - _EPOCH).days if when is not None else None
+    prompt += meta.get("toolUsePromptTokenCount") or 0
+    cached = meta.get("cachedContentTokenCount") or 0
+    thoughts = meta.get("thoughtsTokenCount") or 0
+    if cached > prompt:
+        return None
+    model = data.get("modelVersion")
+    return (
+        "gemini",
+        model if type(model) is str and model else None,
+        tier,
+        day,
+        prompt,
+        cached,
+        0,
+        (meta.get("candidatesTokenCount") or 0) + thoughts,
+        thoughts,
+    )
+
+
+def _text_split(split: Any) -> bool:
+    # A list of {modality: TEXT or DOCUMENT, tokenCount: n}.
+    if type(split) is not list:
+        return False
+    for entry in split:
+        if type(entry) is not dict or not _SPLIT_KEYS.issuperset(entry):
+            return False
+        modality = entry.get("modality")
+        if type(modality) is not str or modality not in _TEXT:
+            return False
+        tokens = entry.get("tokenCount")
+        if tokens is not None and (type(tokens) is not int or not 0 <= tokens <= MAX_TOKENS):
+            return False
+    return True
+
+
+def _camel_only(value: Any) -> bool:
+    # No key anywhere with an underscore (so normalising to camelCase changes nothing).
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if type(item) is dict:
+            for key, inner in item.items():
+                if "_" in key:
+                    return False
+                if type(inner) is dict or type(inner) is list:
+                    stack.append(inner)
+        elif type(item) is list:
+            stack.extend(x for x in item if type(x) is dict or type(x) is list)
+    return True
 
 
 # -- Batch ---------------------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from costcalc.providers.base import (
     CostItem,
     ExportBucket,
     ExportPage,
+    FastReading,
     Part,
     Reading,
     RequestCount,
@@ -43,6 +44,7 @@ from costcalc.providers.base import (
     kind,
     make_usage,
     money,
+    plain_numbers,
     timestamp,
     unknown_numbers,
 )
@@ -59,6 +61,8 @@ __all__ = [
     "count_request",
     "detect",
     "export_kind",
+    "fast_batch_result",
+    "fast_read",
     "read",
     "read_batch_request",
     "read_batch_result",
@@ -563,6 +567,172 @@ def _responses(data: Any) -> Reading:
         parts=tuple(parts),
         alternatives=alternatives,
     )
+
+
+# -- the fast path: plain responses, read straight from the parsed JSON (logs) ---------------------
+
+_CHAT_FAST: Final[dict[str, frozenset[str] | None]] = {
+    "prompt_tokens": None,
+    "completion_tokens": None,
+    "total_tokens": None,
+    "prompt_tokens_details": frozenset(
+        {"cached_tokens", "cache_write_tokens", "text_tokens", "audio_tokens", "image_tokens"}
+    ),
+    "completion_tokens_details": frozenset(
+        {
+            "reasoning_tokens",
+            "text_tokens",
+            "audio_tokens",
+            "image_tokens",
+            "accepted_prediction_tokens",
+            "rejected_prediction_tokens",
+        }
+    ),
+}
+_RESPONSES_FAST: Final[dict[str, frozenset[str] | None]] = {
+    "input_tokens": None,
+    "output_tokens": None,
+    "total_tokens": None,
+    "input_tokens_details": frozenset(
+        {"cached_tokens", "cache_write_tokens", "text_tokens", "audio_tokens", "image_tokens"}
+    ),
+    "output_tokens_details": frozenset({"reasoning_tokens", "text_tokens", "audio_tokens", "image_tokens"}),
+}
+#: Tools whose calls bill only the response's tokens.
+_FAST_TOOLS: Final = frozenset({"function", "custom"})
+_NONE: Final[Mapping[str, Any]] = {}
+_DAY: Final = 86_400
+
+
+def fast_read(data: Mapping[str, Any]) -> FastReading | None:
+    """A plain Chat Completions or Responses payload (text tokens, cache reads and writes,
+    reasoning; function tools), as :data:`~costcalc.providers.base.FastReading`; None for
+    anything else, which :func:`read` reads. Every key of the usage block must be one
+    ``CHAT_USAGE`` / ``RESPONSES_USAGE`` reads or knows to be free, with audio and image counts
+    zero, so that the full reader would give the same Usage and nothing unpriced."""
+    if "custom_id" in data:  # a batch line's fields: detect() decides
+        return None
+    return _fast(data, batch=False)
+
+
+def fast_batch_result(data: Mapping[str, Any]) -> tuple[str, FastReading] | None:
+    """The ``custom_id`` and the :data:`~costcalc.providers.base.FastReading` (at the batch tier)
+    of a Batch output line whose request succeeded with a plain response (see :func:`fast_read`);
+    None for any other line, which :func:`read_batch_result` reads."""
+    custom_id = data.get("custom_id")
+    if (
+        type(custom_id) is not str
+        or not custom_id
+        or data.get("error")
+        or "result" in data
+        or "params" in data
+    ):
+        return None
+    response = data.get("response")
+    if type(response) is not dict or response.get("status_code") != 200:
+        return None
+    body = response.get("body")
+    if type(body) is not dict:
+        return None
+    stated = body.get("service_tier")
+    if stated is not None and (type(stated) is not str or stated not in ("default", "auto", "batch")):
+        return None
+    fast = _fast(body, batch=True)
+    return None if fast is None else (custom_id, fast)
+
+
+def _fast(data: Mapping[str, Any], *, batch: bool) -> FastReading | None:
+    obj = data.get("object")
+    if obj == "chat.completion":
+        shape, spec, inp_key, out_key, in_details, out_details = (
+            "openai.chat",
+            _CHAT_FAST,
+            "prompt_tokens",
+            "completion_tokens",
+            "prompt_tokens_details",
+            "completion_tokens_details",
+        )
+    elif obj == "response":
+        shape, spec, inp_key, out_key, in_details, out_details = (
+            "openai.responses",
+            _RESPONSES_FAST,
+            "input_tokens",
+            "output_tokens",
+            "input_tokens_details",
+            "output_tokens_details",
+        )
+    else:
+        return None
+    usage = data.get("usage")
+    if not plain_numbers(usage, spec):
+        return None
+    inp = usage.get(inp_key)
+    out = usage.get(out_key)
+    if inp is None or out is None:
+        return None
+    pin = usage.get(in_details) or _NONE
+    pout = usage.get(out_details) or _NONE
+    if (
+        pin.get("audio_tokens")
+        or pin.get("image_tokens")
+        or pout.get("audio_tokens")
+        or pout.get("image_tokens")
+    ):
+        return None
+    cached = pin.get("cached_tokens") or 0
+    write = pin.get("cache_write_tokens") or 0
+    reasoning = pout.get("reasoning_tokens") or 0
+    if cached + write > inp or reasoning > out:
+        return None
+    raw = data.get("service_tier")
+    tier = "batch" if batch else None  # a Batch line is the batch tier, whatever its body says
+    if raw is not None and not batch:
+        tier = TIERS.get(raw) if type(raw) is str else None
+        if tier is None:
+            return None
+    created = data.get("created", data.get("created_at"))
+    day = None
+    if created is not None:
+        if type(created) is not int or not 0 < created < 32_503_680_000:
+            return None
+        day = created // _DAY
+    if shape == "openai.responses" and not _plain_responses(data):
+        return None
+    model = data.get("model")
+    return (
+        "openai.batch" if batch else shape,
+        model if type(model) is str and model else None,
+        tier,
+        day,
+        inp,
+        cached,
+        write,
+        out,
+        reasoning,
+    )
+
+
+def _plain_responses(data: Mapping[str, Any]) -> bool:
+    # No tool usage, only function tools, only output items that bill nothing of their own.
+    if data.get("tool_usage") is not None:
+        return False
+    tools = data.get("tools")
+    if tools is not None:
+        if type(tools) is not list:
+            return False
+        for tool in tools:
+            kind_ = tool.get("type") if type(tool) is dict else None
+            if type(kind_) is not str or kind_ not in _FAST_TOOLS:
+                return False
+    output = data.get("output")
+    if output is not None:
+        if type(output) is not list:
+            return False
+        for item in output:
+            kind_ = item.get("type") if type(item) is dict else None
+            if type(kind_) is not str or kind_ not in FREE_ITEMS:
+                return False
+    return True
 
 
 def _numbers(value: Any) -> list[tuple[str, Any]]:

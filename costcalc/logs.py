@@ -1,0 +1,666 @@
+"""Price logs of responses, exactly, at close to the speed of parsing them: :func:`price_log`.
+
+A log is JSON Lines of what :func:`costcalc.price_response` accepts (one response per line, of
+any provider), or an iterable of lines, dicts or SDK objects. Each response is priced as
+``price_response`` prices it: at the tier and on the day it carries (``at=`` overrides the day).
+
+Speed. A plain response of a base shape (OpenAI Chat Completions and Responses, Anthropic
+Messages, Gemini generateContent) whose usage holds only text tokens, cache reads and writes and
+reasoning is read straight from the parsed JSON by its provider's ``fast_read`` (an allowlist of
+the fields that appear: anything else goes to the full reader, so nothing is skipped). Its cost
+is computed in integers (units of 10**-28 USD) from the rates resolved once per (model, tier,
+day); the first response of each such key is read and priced by the full reader too, and the key
+is priced that way for good when the two disagree. Every other response takes the full path.
+
+Rows are kept per column (arrays of integers, lists of strings), not as one object per
+response, and exported with :meth:`LogCost.to_arrow` (``pip install "costcalc[tables]"``); with
+``parquet=`` they are written to a Parquet file in record batches as the log is read and not
+kept, so memory stays flat however long the log is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from array import array
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Final
+
+from pydantic import BaseModel, ConfigDict, PrivateAttr
+
+from costcalc._money import EXACT, ZERO, tidy
+from costcalc.catalog import Catalog, as_date, catalog_or_default
+from costcalc.errors import InvalidInputError
+from costcalc.lines import BatchFileError, LineError, Source, reason, records
+from costcalc.pricing import Rates
+from costcalc.providers import fast_read, read
+from costcalc.providers.base import FastReading, Reading
+from costcalc.responses import price_reading, response_shape
+
+if TYPE_CHECKING:
+    import os
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+__all__ = ["COLUMNS", "SCALE", "Ledger", "LineUnpriced", "LogCost", "price_log"]
+
+#: Decimal places of the cost column (``decimal128(38, SCALE)``) and of the integer sums: a
+#: catalog rate per 1M tokens has at most 18, a token 6 more, a surcharge factor a few more.
+SCALE: Final = 28
+#: The columns of :meth:`LogCost.to_arrow`.
+COLUMNS: Final = (
+    "line",
+    "id",
+    "model",
+    "provider",
+    "tier",
+    "day",
+    "input_tokens",
+    "cached_input_tokens",
+    "cache_write_tokens",
+    "output_tokens",
+    "reasoning_tokens",
+    "cost",
+)
+_EPOCH: Final = dt.date(1970, 1, 1)
+# Rows per Parquet row group when streaming, and the writer's options: small batches and
+# dictionaries only for the label columns keep the writer's buffers (and so memory) small.
+_BATCH_ROWS: Final = 16_384
+_WRITER_OPTIONS: Final[dict[str, Any]] = {"use_dictionary": ["model", "provider", "tier"]}
+_TABLES_HINT: Final = 'needs pyarrow: pip install "costcalc[tables]"'
+
+
+class LineUnpriced(BaseModel):
+    """A quantity on one line that could not be priced (``strict=False``): the rest of the line
+    is priced, this is not."""
+
+    model_config = ConfigDict(frozen=True)
+
+    line: int
+    field: str
+    quantity: int | Decimal
+    reason: str
+
+
+def _pyarrow() -> Any:
+    try:
+        import pyarrow as pa
+    except ImportError as exc:
+        raise ImportError(f"Arrow output {_TABLES_HINT}") from exc
+    return pa
+
+
+class _Columns:
+    """Rows as per-column buffers; costs as integers in units of 10**-scale USD."""
+
+    __slots__ = (
+        "cached",
+        "costs",
+        "days",
+        "ids",
+        "inp",
+        "lines",
+        "models",
+        "out",
+        "providers",
+        "reasoning",
+        "tiers",
+        "write",
+    )
+
+    def __init__(self) -> None:
+        self.lines = array("q")
+        self.ids: list[str | None] = []
+        self.models: list[str] = []
+        self.providers: list[str] = []
+        self.tiers: list[str] = []
+        self.days = array("i")
+        self.inp = array("q")
+        self.cached = array("q")
+        self.write = array("q")
+        self.out = array("q")
+        self.reasoning = array("q")
+        self.costs: list[int] = []
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def appends(self) -> tuple[Callable[[Any], None], ...]:
+        """The ``append`` of every column, in :data:`COLUMNS` order."""
+        return tuple(
+            column.append
+            for column in (
+                self.lines,
+                self.ids,
+                self.models,
+                self.providers,
+                self.tiers,
+                self.days,
+                self.inp,
+                self.cached,
+                self.write,
+                self.out,
+                self.reasoning,
+                self.costs,
+            )
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # Results holding equal rows are equal (a result compares its private attributes too).
+        if not isinstance(other, _Columns):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self.__slots__)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable buffers
+
+    def table(self, scale: int) -> pa.Table:
+        pa = _pyarrow()
+        n = len(self.lines)
+
+        def ints(values: array[int], kind: Any) -> Any:
+            return pa.Array.from_buffers(kind, n, [None, pa.py_buffer(values)])
+
+        decimals = b"".join(c.to_bytes(16, "little", signed=True) for c in self.costs)
+        return pa.table(
+            {
+                "line": ints(self.lines, pa.int64()),
+                "id": pa.array(self.ids, pa.string()),
+                "model": pa.array(self.models, pa.string()),
+                "provider": pa.array(self.providers, pa.string()),
+                "tier": pa.array(self.tiers, pa.string()),
+                "day": ints(self.days, pa.int32()).view(pa.date32()),
+                "input_tokens": ints(self.inp, pa.int64()),
+                "cached_input_tokens": ints(self.cached, pa.int64()),
+                "cache_write_tokens": ints(self.write, pa.int64()),
+                "output_tokens": ints(self.out, pa.int64()),
+                "reasoning_tokens": ints(self.reasoning, pa.int64()),
+                "cost": pa.Array.from_buffers(pa.decimal128(38, scale), n, [None, pa.py_buffer(decimals)]),
+            }
+        )
+
+
+# An entry per (shape, model name, tier, day) of the fast path: the resolved model, its provider,
+# the tier, the long-context threshold, the base and long rates per token in units (None when a
+# rate is missing), and its sums [requests, cost units, input tokens, output tokens].
+# Rates per token in units of 10**-scale (input, cached input, cache write, output; 0 when the
+# catalog has none) and a mask of the missing ones (bit 0 input ... bit 3 output): a response with
+# tokens of a missing kind takes the full path, which refuses or lists them.
+_Rates = tuple[int, int, int, int, int]
+_Entry = tuple[str, str, str, int, _Rates | None, _Rates | None, list[int]]
+
+
+class Ledger:
+    """The engine of :func:`price_log`: prices one response at a time into column buffers and
+    exact integer sums per (model, provider, tier, day). Errors of a line are raised before
+    anything of it is recorded."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        *,
+        model: str | None = None,
+        provider: str | None = None,
+        shape: str | None = None,
+        at: dt.date | dt.datetime | str | None = None,
+        strict: bool = True,
+        keep_rows: bool = True,
+        parquet: str | os.PathLike[str] | None = None,
+    ) -> None:
+        self.catalog = catalog
+        self.model = model
+        self.provider = provider
+        self.shape = shape
+        self.at = at
+        self.at_day = None if at is None else (as_date(at) - _EPOCH).days
+        self.today = (dt.datetime.now(dt.UTC).date() - _EPOCH).days
+        self.strict = strict
+        self.keep = keep_rows or parquet is not None
+        self.rows = _Columns()
+        self.appends = self.rows.appends()
+        self.scale = SCALE
+        self.entries: dict[tuple[str, str | None, str | None, int], _Entry | None] = {}
+        self.sums: dict[tuple[str, str, str, int], list[int]] = {}
+        self.unpriced: list[LineUnpriced] = []
+        self.parquet = parquet
+        self.writer: pq.ParquetWriter | None = None
+        if parquet is not None:
+            _pyarrow()
+
+    # -- one response ---------------------------------------------------------------------------
+
+    def add(self, number: int, data: Mapping[str, Any]) -> None:
+        """Price the response on line ``number``; its errors are raised, nothing recorded."""
+        ident = data.get("id")
+        if type(ident) is not str:
+            ident = data.get("responseId")  # Gemini's
+            if type(ident) is not str:
+                ident = None
+        fast = fast_read(data) if self.shape is None else None
+        if fast is not None and self.add_fast(number, fast, ident):
+            return
+        cat = self.catalog
+        named = data.get("model")
+        hint = None if isinstance(named, str) and named else self.model
+        shape = self.shape or response_shape(data, model=hint, provider=self.provider, catalog=cat)
+        self.add_reading(number, read(data, shape), ident, fast)
+
+    def add_fast(self, number: int, fast: FastReading, ident: str | None) -> bool:
+        """Price a response a provider's ``fast_read`` read, from the rates of its (shape, model,
+        tier, day); False when it needs the full reading (:meth:`add_reading`): the first of its
+        key, a key the full reader reads otherwise, tokens of a kind the model has no rate for."""
+        shape, name, tier, day, inp, cached, write, out, reasoning = fast
+        if self.at_day is not None:
+            day = self.at_day
+        elif day is None:
+            day = self.today
+        entry = self.entries.get((shape, name, tier, day))
+        if entry is None:
+            return False
+        rates = entry[5] if inp > entry[3] else entry[4]
+        if rates is None:
+            return False
+        uncached = inp - cached - write
+        gaps = rates[4]
+        if gaps and (
+            (gaps & 1 and uncached) or (gaps & 2 and cached) or (gaps & 4 and write) or (gaps & 8 and out)
+        ):
+            return False
+        cost = uncached * rates[0] + cached * rates[1] + write * rates[2] + out * rates[3]
+        sums = entry[6]
+        sums[0] += 1
+        sums[1] += cost
+        sums[2] += inp
+        sums[3] += out
+        if self.keep:
+            self._row(
+                number, ident, entry[0], entry[1], entry[2], day, inp, cached, write, out, reasoning, cost
+            )
+        return True
+
+    def add_reading(
+        self, number: int, reading: Reading, ident: str | None, fast: FastReading | None = None
+    ) -> None:
+        """Price a response as :func:`costcalc.price_response` does and record it; ``fast`` is
+        what the fast reader read of it, if anything: the first response of a key sets how the
+        others of that key are priced."""
+        cat = self.catalog
+        name = reading.model or self.model
+        cost = price_reading(
+            reading,
+            model=None if reading.model else self.model,
+            at=self.at,
+            provider=self.provider,
+            strict=self.strict,
+            catalog=cat,
+        )
+        seller = self.provider if self.provider is not None else reading.provider
+        resolved = cat.resolve(name or "", seller)
+        when = self.at if self.at is not None else reading.at
+        day = (as_date(when) - _EPOCH).days
+        units = self._units(cost.total)
+        if fast is not None:
+            key = (fast[0], fast[1], fast[2], day if fast[3] is None or self.at_day is not None else fast[3])
+            if key not in self.entries:
+                self.entries[key] = self._entry(fast, reading, day) if day == key[3] else None
+        usage = reading.usage
+        tier = cost.tier or "standard"
+        model_id = resolved.model.id
+        sums = self.sums.setdefault((model_id, resolved.model.provider, tier, day), [0, 0, 0, 0])
+        sums[0] += 1
+        sums[1] += units
+        sums[2] += usage.input_tokens
+        sums[3] += usage.output_tokens
+        for item in cost.unpriced:
+            self.unpriced.append(
+                LineUnpriced(line=number, field=item.field, quantity=item.quantity, reason=item.reason)
+            )
+        if self.keep:
+            self._row(
+                number,
+                ident,
+                model_id,
+                resolved.model.provider,
+                tier,
+                day,
+                usage.input_tokens,
+                usage.cached_input_tokens,
+                usage.cache_write_tokens + usage.cache_write_1h_tokens + usage.cache_write_12h_tokens,
+                usage.output_tokens,
+                usage.reasoning_tokens,
+                units,
+            )
+
+    def _entry(self, fast: FastReading, reading: Reading, day: int) -> _Entry | None:
+        """The fast path's prices for a key, when the full reader reads its first response as
+        the fast reader did (a check of the fast reader), else None: that key takes the full path."""
+        shape, name, tier, _, inp, cached, write, out, reasoning = fast
+        usage = reading.usage
+        if (
+            reading.shape != shape
+            or reading.model != name
+            or reading.tier != tier
+            or reading.provider is not None
+            or reading.unpriced
+            or reading.parts
+            or reading.alternatives
+            or reading.surcharges
+            or not usage.simple
+            or (usage.input_tokens, usage.cached_input_tokens, usage.cache_write_tokens)
+            != (inp, cached, write)
+            or (usage.output_tokens, usage.reasoning_tokens) != (out, reasoning)
+        ):
+            return None
+        resolved = self.catalog.resolve(name or self.model or "", self.provider)
+        chosen = tier or "standard"
+        found = resolved.tiers_at(_EPOCH + dt.timedelta(days=day)).get(chosen)
+        if found is None:
+            return None
+        above, base, _pt, long, _lpt = found
+        return (
+            resolved.model.id,
+            resolved.model.provider,
+            chosen,
+            above,
+            self._rates(base),
+            self._rates(long),
+            self.sums.setdefault((resolved.model.id, resolved.model.provider, chosen, day), [0, 0, 0, 0]),
+        )
+
+    def _rates(self, rates: Rates) -> _Rates | None:
+        out = []
+        gaps = 0
+        for bit, rate in enumerate((rates.input, rates.cached_input, rates.cache_write, rates.output)):
+            if rate is None:
+                gaps |= 1 << bit
+                out.append(0)
+                continue
+            units = EXACT.scaleb(rate, self.scale - 6)
+            if units != units.to_integral_value():
+                return None
+            out.append(int(units))
+        return out[0], out[1], out[2], out[3], gaps
+
+    def _units(self, amount: Decimal) -> int:
+        """``amount`` in units of 10**-scale (the scale grows when an amount needs it)."""
+        exponent = amount.as_tuple().exponent
+        assert isinstance(exponent, int)  # a cost is finite
+        if -exponent > self.scale:
+            self._rescale(-exponent)
+        return int(EXACT.scaleb(amount, self.scale))
+
+    def _rescale(self, scale: int) -> None:
+        if self.writer is not None:
+            raise InvalidInputError(
+                f"a cost needs {scale} decimal places, more than the {self.scale} of the Parquet "
+                "file being written; price this log without parquet= (then write_parquet)",
+                field="parquet",
+            )
+        factor = 10 ** (scale - self.scale)
+        self.scale = scale
+        self.rows.costs[:] = [c * factor for c in self.rows.costs]
+        for sums in self.sums.values():
+            sums[1] *= factor
+        self.entries = {k: None if e is None else self._rescaled(e, factor) for k, e in self.entries.items()}
+
+    @staticmethod
+    def _rescaled(entry: _Entry, factor: int) -> _Entry:
+        def scaled(rates: _Rates | None) -> _Rates | None:
+            if rates is None:
+                return None
+            return (rates[0] * factor, rates[1] * factor, rates[2] * factor, rates[3] * factor, rates[4])
+
+        return (entry[0], entry[1], entry[2], entry[3], scaled(entry[4]), scaled(entry[5]), entry[6])
+
+    def _row(
+        self,
+        number: int,
+        ident: str | None,
+        model: str,
+        provider: str,
+        tier: str,
+        day: int,
+        inp: int,
+        cached: int,
+        write: int,
+        out: int,
+        reasoning: int,
+        cost: int,
+    ) -> None:
+        a = self.appends
+        a[0](number)
+        a[1](ident)
+        a[2](model)
+        a[3](provider)
+        a[4](tier)
+        a[5](day)
+        a[6](inp)
+        a[7](cached)
+        a[8](write)
+        a[9](out)
+        a[10](reasoning)
+        a[11](cost)
+        if self.parquet is not None and len(self.rows.lines) >= _BATCH_ROWS:
+            self.flush()
+
+    # -- output ---------------------------------------------------------------------------------
+
+    def flush(self) -> None:
+        """Write the rows held to the Parquet file (opened on first use) and drop them."""
+        if self.parquet is None or (not len(self.rows) and self.writer is not None):
+            return
+        table = self.rows.table(self.scale)
+        if self.writer is None:
+            import pyarrow.parquet as pq
+
+            self.writer = pq.ParquetWriter(str(Path(self.parquet)), table.schema, **_WRITER_OPTIONS)
+        self.writer.write_table(table)
+        self.rows = _Columns()
+        self.appends = self.rows.appends()
+        del table
+        _pyarrow().default_memory_pool().release_unused()  # keep memory flat between batches
+
+    def close(self) -> None:
+        """Finish the Parquet file, if one is written."""
+        if self.parquet is not None:
+            self.flush()
+            if self.writer is not None:
+                self.writer.close()
+
+    def money(self, units: int) -> Decimal:
+        """``units`` of 10**-scale USD as an exact, tidy Decimal."""
+        return tidy(EXACT.scaleb(Decimal(units), -self.scale)) if units else ZERO
+
+
+class LogCost(BaseModel):
+    """What a log of responses cost: the total, the requests priced, exact sums by model, tier
+    and day, every bad line and every unpriced quantity (``strict=False``); the rows with
+    :meth:`to_arrow` (unless ``keep_rows=False`` or ``parquet=``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    COLUMNS: ClassVar = ("model", "requests", "input tokens", "output tokens", "cost")
+
+    total: Decimal
+    requests: int
+    input_tokens: int
+    output_tokens: int
+    by_model: dict[str, Decimal]
+    by_tier: dict[str, Decimal]
+    by_day: dict[dt.date, Decimal]
+    requests_by_model: dict[str, int]
+    errors: list[LineError]
+    unpriced: list[LineUnpriced]
+    parquet: str | None = None
+
+    _rows: Any = PrivateAttr(default=None)
+    _scale: int = PrivateAttr(default=SCALE)
+    _tokens: dict[str, tuple[int, int]] = PrivateAttr(default_factory=dict)
+
+    def raise_for_errors(self) -> None:
+        """Raise :class:`~costcalc.BatchFileError` listing every bad line, if there is any."""
+        if self.errors:
+            raise BatchFileError(list(self.errors))
+
+    def _table(self) -> pa.Table:
+        if self._rows is None:
+            where = f"they were written to {self.parquet}" if self.parquet else "keep_rows=False"
+            raise InvalidInputError(f"this result kept no rows ({where})", field="keep_rows")
+        table: pa.Table = self._rows.table(self._scale)
+        return table
+
+    def to_arrow(self) -> pa.Table:
+        """The rows as a pyarrow Table (:data:`COLUMNS`; ``cost`` is an exact ``decimal128``)."""
+        return self._table()
+
+    def to_pandas(self) -> Any:
+        """The rows as a pandas DataFrame (``cost`` as exact Decimal objects)."""
+        return self._table().to_pandas()
+
+    def to_polars(self) -> Any:
+        """The rows as a Polars DataFrame (``cost`` as an exact Decimal column)."""
+        try:
+            import polars as pl
+        except ImportError as exc:
+            raise ImportError("to_polars() needs polars: pip install polars") from exc
+        return pl.from_arrow(self._table())
+
+    def write_parquet(self, path: str | os.PathLike[str]) -> None:
+        """Write the rows to a Parquet file (``cost`` as exact ``decimal128``)."""
+        import pyarrow.parquet as pq
+
+        pq.write_table(self._table(), str(path))
+
+    def summary(self, money: Callable[[Decimal | None], str] | None = None) -> list[list[str]]:
+        """One row per model and a total, as text; ``money`` formats the amounts (exact by default)."""
+        from costcalc._display import usd
+
+        fmt = money or usd
+        rows = []
+        for name, amount in self.by_model.items():
+            inp, out = self._tokens.get(name, (0, 0))
+            rows.append([name, f"{self.requests_by_model[name]:,}", f"{inp:,}", f"{out:,}", fmt(amount)])
+        rows.append(
+            [
+                "total",
+                f"{self.requests:,}",
+                f"{self.input_tokens:,}",
+                f"{self.output_tokens:,}",
+                fmt(self.total),
+            ]
+        )
+        return rows
+
+    def _repr_html_(self) -> str:
+        from costcalc._display import table
+
+        caption = (
+            f"Log cost: {self.requests:,} responses priced, {len(self.errors)} bad lines, "
+            f"{len(self.unpriced)} unpriced quantities"
+        )
+        out = table(self.summary(), self.COLUMNS, caption)
+        if self.errors:
+            shown = [[e.line, e.reason] for e in self.errors[:50]]
+            out += table(
+                shown, ["line", "reason"], "bad lines" + (" (first 50)" if len(self.errors) > 50 else "")
+            )
+        if self.unpriced:
+            shown = [[u.line, u.field, u.reason] for u in self.unpriced[:50]]
+            out += table(shown, ["line", "field", "reason"], "not priced")
+        return out
+
+
+def price_log(
+    source: Source,
+    *,
+    shape: str | None = None,
+    provider: str | None = None,
+    model: str | None = None,
+    at: dt.date | dt.datetime | str | None = None,
+    catalog: Catalog | None = None,
+    strict: bool = True,
+    progress: bool | None = None,
+    keep_rows: bool = True,
+    parquet: str | os.PathLike[str] | None = None,
+) -> LogCost:
+    """The exact cost of a log of responses, one per line (see the module docstring).
+
+    ``shape`` and ``provider`` are passed to the reader as :func:`costcalc.price_response` takes
+    them; ``model`` prices responses that name none; ``at`` overrides each response's own
+    creation time. A line that cannot be priced is listed in ``errors`` with its number and the
+    reason, and the other lines are priced. With ``strict=True`` a billable quantity with no rate
+    makes its line an error that names it; with ``strict=False`` the line is priced without it
+    and the quantity is listed in ``unpriced``. ``keep_rows=False`` keeps the totals only;
+    ``parquet=path`` streams the rows to a Parquet file and keeps none in memory.
+    """
+    cat = catalog_or_default(catalog)
+    for value, what in ((model, "model"), (provider, "provider"), (shape, "shape")):
+        if value is not None and not isinstance(value, str):
+            raise InvalidInputError(f"expected a string, got {type(value).__name__}", field=what)
+    if shape is not None:
+        from costcalc.providers import module_for
+
+        module_for(shape)  # an unknown shape is the call's error
+    ledger = Ledger(
+        cat,
+        model=model,
+        provider=provider,
+        shape=shape,
+        at=at,
+        strict=strict,
+        keep_rows=keep_rows,
+        parquet=parquet,
+    )
+    errors: list[LineError] = []
+    add = ledger.add
+    try:
+        for number, data in records(source, progress, "pricing", errors):
+            try:
+                add(number, data)
+            except Exception as exc:  # every error of a line is that line's, never the log's
+                errors.append(LineError(line=number, custom_id=None, reason=reason(exc)))
+    finally:
+        ledger.close()
+    errors.sort(key=lambda e: e.line)
+    return _result(ledger, errors, keep_rows and parquet is None, parquet)
+
+
+def _result(ledger: Ledger, errors: list[LineError], rows: bool, parquet: Any) -> LogCost:
+    money = ledger.money
+    by_model: dict[str, int] = {}
+    by_tier: dict[str, int] = {}
+    by_day: dict[int, int] = {}
+    requests: dict[str, int] = {}
+    tokens: dict[str, tuple[int, int]] = {}
+    total = count = inp = out = 0
+    for (model, _provider, tier, day), (n, units, i, o) in ledger.sums.items():
+        if not n:
+            continue
+        by_model[model] = by_model.get(model, 0) + units
+        by_tier[tier] = by_tier.get(tier, 0) + units
+        by_day[day] = by_day.get(day, 0) + units
+        requests[model] = requests.get(model, 0) + n
+        ti, to = tokens.get(model, (0, 0))
+        tokens[model] = (ti + i, to + o)
+        total += units
+        count += n
+        inp += i
+        out += o
+    result = LogCost(
+        total=money(total),
+        requests=count,
+        input_tokens=inp,
+        output_tokens=out,
+        by_model={m: money(by_model[m]) for m in sorted(by_model)},
+        by_tier={t: money(by_tier[t]) for t in sorted(by_tier)},
+        by_day={_EPOCH + dt.timedelta(days=d): money(by_day[d]) for d in sorted(by_day)},
+        requests_by_model={m: requests[m] for m in sorted(requests)},
+        errors=errors,
+        unpriced=ledger.unpriced,
+        parquet=None if parquet is None else str(parquet),
+    )
+    result._rows = ledger.rows if rows else None
+    result._scale = ledger.scale
+    result._tokens = tokens
+    return result

@@ -1,0 +1,622 @@
+"""Logs of responses: exact totals, bad lines by number, every row equal to price_response."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import io
+import json
+import sys
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import costcalc as cc
+from costcalc.cli import main
+from costcalc.providers import detect, fast_read, read
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))
+from generate_log import responses_log
+
+D = Decimal
+
+
+def chat(prompt: int, cached: int, output: int, *, model: str = "gpt-4o", **top: Any) -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-1",
+        "object": "chat.completion",
+        "created": 1_730_000_000,  # 2024-10-27 03:33:20 UTC
+        "model": model,
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": "Hi"}, "finish_reason": "stop"}],
+        "usage": {
+            "prompt_tokens": prompt,
+            "completion_tokens": output,
+            "total_tokens": prompt + output,
+            "prompt_tokens_details": {"cached_tokens": cached, "audio_tokens": 0},
+            "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": 0},
+        },
+        **top,
+    }
+
+
+def message(
+    uncached: int, write: int, read_: int, output: int, model: str = "claude-haiku-4-5"
+) -> dict[str, Any]:
+    return {
+        "id": "msg_1",
+        "type": "message",
+        "role": "assistant",
+        "model": model,
+        "content": [{"type": "text", "text": "Hi"}],
+        "usage": {
+            "input_tokens": uncached,
+            "cache_creation_input_tokens": write,
+            "cache_read_input_tokens": read_,
+            "output_tokens": output,
+            "service_tier": "standard",
+        },
+    }
+
+
+def gemini(prompt: int, cached: int, candidates: int, thoughts: int) -> dict[str, Any]:
+    return {
+        "candidates": [{"content": {"parts": [{"text": "Hi"}], "role": "model"}, "finishReason": "STOP"}],
+        "usageMetadata": {
+            "promptTokenCount": prompt,
+            "cachedContentTokenCount": cached,
+            "candidatesTokenCount": candidates,
+            "thoughtsTokenCount": thoughts,
+            "totalTokenCount": prompt + candidates + thoughts,
+        },
+        "modelVersion": "gemini-2.5-flash",
+        "createTime": "2025-03-01T12:00:00Z",
+        "responseId": "g-1",
+    }
+
+
+# gpt-4o standard ($2.50 in, $1.25 cached, $10 out per 1M): 176 * 2.5 + 1024 * 1.25 + 300 * 10
+# = 440 + 1280 + 3000 = 4720 micro-dollars = $0.00472.
+CHAT = chat(1_200, 1_024, 300)
+# claude-haiku-4-5 ($1 in, $1.25 5-minute write, $0.10 read, $5 out): 100 * 1 + 2000 * 1.25
+# + 10000 * 0.1 + 500 * 5 = 100 + 2500 + 1000 + 2500 = 6100 micro-dollars = $0.0061.
+MESSAGE = message(100, 2_000, 10_000, 500)
+# gemini-2.5-flash ($0.30 in, $0.03 cached, $2.50 out incl. thoughts): 600 * 0.3 + 400 * 0.03
+# + 300 * 2.5 = 180 + 12 + 750 = 942 micro-dollars = $0.000942.
+GEMINI = gemini(1_000, 400, 200, 100)
+# gpt-4o priority ($4.25 in, $17 out): 1000 * 4.25 + 100 * 17 = 4250 + 1700 = $0.00595.
+PRIORITY = chat(1_000, 0, 100, service_tier="priority")
+
+
+def lines(*payloads: Any) -> list[bytes]:
+    return [p if isinstance(p, bytes) else orjson.dumps(p) + b"\n" for p in payloads]
+
+
+def test_exact_totals_by_model_tier_and_day() -> None:
+    cost = cc.price_log(lines(CHAT, MESSAGE, GEMINI, PRIORITY))
+    assert cost.errors == []
+    assert cost.requests == 4
+    # 0.00472 + 0.0061 + 0.000942 + 0.00595
+    assert cost.total == D("0.017712")
+    assert cost.by_model == {
+        "claude-haiku-4-5": D("0.0061"),
+        "gemini-2.5-flash": D("0.000942"),
+        "gpt-4o": D("0.01067"),  # 0.00472 + 0.00595
+    }
+    assert cost.by_tier == {"priority": D("0.00595"), "standard": D("0.011762")}
+    today = dt.datetime.now(dt.UTC).date()
+    assert cost.by_day == {
+        dt.date(2024, 10, 27): D("0.01067"),
+        dt.date(2025, 3, 1): D("0.000942"),
+        today: D("0.0061"),  # an Anthropic Message carries no time: priced today
+    }
+    assert cost.input_tokens == 1_200 + 12_100 + 1_000 + 1_000
+    assert cost.output_tokens == 300 + 500 + 300 + 100
+
+
+def test_at_overrides_every_day() -> None:
+    cost = cc.price_log(lines(CHAT, GEMINI), at="2025-06-01")
+    assert cost.by_day == {dt.date(2025, 6, 1): D("0.005662")}  # 0.00472 + 0.000942
+
+
+def test_bad_lines_by_number_good_lines_kept() -> None:
+    source = [
+        orjson.dumps(CHAT),  # 1 good
+        b"{not json",  # 2
+        b"",  # 3 blank: skipped
+        b"[1, 2]",  # 4 not an object
+        orjson.dumps(chat(10, 20, 5)),  # 5 cached above the prompt
+        orjson.dumps(chat(10, 0, 5, model="gpt-7")),  # 6 unknown model
+        orjson.dumps(MESSAGE),  # 7 good
+        orjson.dumps({"object": "chat.completion", "model": "gpt-4o"}),  # 8 no usage
+    ]
+    cost = cc.price_log(source)
+    assert [e.line for e in cost.errors] == [2, 4, 5, 6, 8]
+    assert "invalid JSON" in cost.errors[0].reason
+    assert "JSON object" in cost.errors[1].reason
+    assert "exceed" in cost.errors[2].reason
+    assert "gpt-7" in cost.errors[3].reason
+    assert "usage" in cost.errors[4].reason
+    assert cost.requests == 2
+    assert cost.total == D("0.01082")  # 0.00472 + 0.0061
+    with pytest.raises(cc.BatchFileError, match="5 bad line"):
+        cost.raise_for_errors()
+
+
+def test_bom_and_non_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "log.jsonl"
+    path.write_bytes(
+        b"\xef\xbb\xbf" + orjson.dumps(CHAT) + b"\n" + b'{"x": "\xff"}\n' + orjson.dumps(MESSAGE) + b"\n"
+    )
+    cost = cc.price_log(path)
+    assert cost.total == D("0.01082")  # 0.00472 + 0.0061: the BOM is not part of line 1
+    assert [(e.line, e.reason.split(":")[0]) for e in cost.errors] == [(2, "not valid UTF-8")]
+    with path.open(encoding="utf-8") as handle:  # a text handle: the bad line is that line's error
+        cost = cc.price_log(handle)
+    assert [e.line for e in cost.errors] == [2]
+    assert cost.total == D("0.01082")
+
+
+def test_sdk_objects_and_dicts() -> None:
+    from anthropic.types import Message
+    from openai.types.chat import ChatCompletion
+
+    objects = [ChatCompletion.model_validate(CHAT), Message.model_validate(MESSAGE), GEMINI]
+    cost = cc.price_log(objects)
+    assert cost.errors == []
+    assert cost.total == D("0.011762")  # 0.00472 + 0.0061 + 0.000942
+
+
+def test_strict_refuses_and_lenient_lists_an_unpriced_quantity() -> None:
+    odd = chat(1_000, 0, 100)
+    odd["usage"]["prompt_tokens_details"]["mystery_tokens"] = 7  # a number costcalc cannot bill
+    strict = cc.price_log(lines(CHAT, odd))
+    assert [e.line for e in strict.errors] == [2]
+    assert "mystery_tokens" in strict.errors[0].reason
+    assert strict.total == D("0.00472")
+    lenient = cc.price_log(lines(CHAT, odd), strict=False)
+    assert lenient.errors == []
+    assert [(u.line, u.field, u.quantity) for u in lenient.unpriced] == [
+        (2, "usage.prompt_tokens_details.mystery_tokens", 7)
+    ]
+    # line 2 priced without it: 1000 * 2.5 + 100 * 10 = 2500 + 1000 = $0.0035
+    assert lenient.total == D("0.00822")
+
+
+def test_a_missing_rate_is_never_a_silent_zero() -> None:
+    # gemini-2.5-flash has no cache-write rate and gpt-4o-mini-audio-preview no cached-input rate.
+    audio = chat(1_000, 512, 10, model="gpt-4o-mini-audio-preview")
+    cost = cc.price_log(lines(GEMINI, audio))
+    assert [e.line for e in cost.errors] == [2]
+    assert "cached_input_tokens" in cost.errors[0].reason
+    lenient = cc.price_log(lines(GEMINI, audio), strict=False)
+    assert [(u.line, u.field) for u in lenient.unpriced] == [(2, "text_cached_input_tokens")]
+    # line 2 without its cached tokens: 488 * 0.15 + 10 * 0.6 = 73.2 + 6 = $0.0000792
+    assert lenient.total == D("0.000942") + D("0.0000792")
+
+
+def test_model_for_responses_that_name_none() -> None:
+    bare = chat(1_200, 1_024, 300)
+    del bare["model"]
+    assert [e.line for e in cc.price_log(lines(bare)).errors] == [1]
+    assert cc.price_log(lines(bare), model="gpt-4o").total == D("0.00472")
+
+
+def test_rows_to_arrow_pandas_polars_and_parquet(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    cost = cc.price_log(lines(CHAT, b"oops\n", MESSAGE, GEMINI))
+    table = cost.to_arrow()
+    assert table.column_names == list(cc.logs.COLUMNS)
+    rows = table.to_pylist()
+    assert [r["line"] for r in rows] == [1, 3, 4]
+    assert [r["cost"] for r in rows] == [D("0.00472"), D("0.0061"), D("0.000942")]
+    assert rows[0]["id"] == "chatcmpl-1"
+    assert rows[2]["id"] == "g-1"
+    assert [r["provider"] for r in rows] == ["openai", "anthropic", "google"]
+    assert rows[1]["cached_input_tokens"] == 10_000
+    assert rows[1]["cache_write_tokens"] == 2_000
+    assert rows[0]["day"] == dt.date(2024, 10, 27)
+    assert cost.to_pandas()["cost"].tolist() == [D("0.00472"), D("0.0061"), D("0.000942")]
+    assert cost.to_polars()["cost"].to_list() == [D("0.00472"), D("0.0061"), D("0.000942")]
+    out = tmp_path / "rows.parquet"
+    cost.write_parquet(out)
+    assert pq.read_table(out).equals(table)
+    streamed = cc.price_log(lines(CHAT, b"oops\n", MESSAGE, GEMINI), parquet=tmp_path / "streamed.parquet")
+    assert streamed.total == D("0.011762")
+    assert pq.read_table(tmp_path / "streamed.parquet").equals(table)
+    with pytest.raises(cc.InvalidInputError, match=r"streamed\.parquet"):
+        streamed.to_arrow()
+    with pytest.raises(cc.InvalidInputError, match="keep_rows=False"):
+        cc.price_log(lines(CHAT), keep_rows=False).to_arrow()
+
+
+def test_summary_and_html() -> None:
+    cost = cc.price_log(lines(CHAT, PRIORITY, b"oops\n"))
+    assert cost.summary() == [
+        ["gpt-4o", "2", "2,200", "400", "$0.01067"],
+        ["total", "2", "2,200", "400", "$0.01067"],
+    ]
+    html = cost._repr_html_()
+    assert "oops" not in html
+    assert "bad lines" in html
+    assert "$0.01067" in html
+
+
+def test_independent_of_the_decimal_context() -> None:
+    with decimal.localcontext() as ctx:
+        ctx.prec = 3
+        ctx.traps[decimal.Inexact] = True
+        ctx.traps[decimal.Rounded] = True
+        cost = cc.price_log(lines(CHAT, MESSAGE, GEMINI, PRIORITY))
+        assert cost.total == D("0.017712")
+        assert cost.to_arrow().column("cost").to_pylist()[0] == D("0.00472")
+
+
+# -- every row equals price_response ---------------------------------------------------------------
+
+VARIED: list[dict[str, Any]] = [
+    CHAT,
+    MESSAGE,
+    GEMINI,
+    PRIORITY,
+    chat(300_000, 0, 10, model="gpt-5.4"),  # above a long-context threshold, if the model has one
+    {**message(10, 0, 0, 5), "usage": {**message(10, 0, 0, 5)["usage"], "inference_geo": "us"}},
+    {
+        **message(10, 3_000, 0, 5),
+        "usage": {
+            **message(10, 3_000, 0, 5)["usage"],
+            "cache_creation": {"ephemeral_5m_input_tokens": 1_000, "ephemeral_1h_input_tokens": 2_000},
+        },
+    },
+    {**chat(100, 0, 10), "x_groq": {"id": "req_1"}},  # a vendor's payload: the full reader's
+    {**chat(100, 0, 10, model="mistral-large-latest")},  # a model only one vendor sells
+]
+
+
+def _check_rows(payloads: list[dict[str, Any]], **kwargs: Any) -> None:
+    cost = cc.price_log(lines(*payloads), **kwargs)
+    rows = {r["line"]: r for r in cost.to_arrow().to_pylist()} if cost.requests else {}
+    bad = {e.line for e in cost.errors}
+    for number, payload in enumerate(payloads, start=1):
+        try:
+            expected = cc.price_response(payload, **kwargs)
+        except Exception:
+            assert number in bad, (number, payload)
+            continue
+        assert number in rows, (number, cost.errors)
+        assert rows[number]["cost"] == expected.total, (number, payload)
+        assert rows[number]["model"] == expected.model
+        assert rows[number]["tier"] == expected.tier
+
+
+def test_every_row_equals_price_response() -> None:
+    _check_rows(VARIED)
+    _check_rows(list(responses_log(400, seed=11)))
+
+
+def test_fast_reader_agrees_with_the_full_reader() -> None:
+    for payload in [*VARIED, *responses_log(400, seed=12)]:
+        fast = fast_read(payload)
+        if fast is None:
+            continue
+        assert detect(payload) == fast[0]
+        reading = read(payload)
+        u = reading.usage
+        assert u.simple
+        assert not reading.unpriced
+        assert not reading.parts
+        assert not reading.surcharges
+        assert (reading.model, reading.tier) == fast[1:3]
+        assert (u.input_tokens, u.cached_input_tokens, u.cache_write_tokens) == fast[4:7]
+        assert (u.output_tokens, u.reasoning_tokens) == fast[7:9]
+
+
+counts = st.integers(min_value=0, max_value=400_000)
+maybe = st.one_of(st.none(), counts)
+
+
+@st.composite
+def chat_payloads(draw: st.DrawFn) -> dict[str, Any]:
+    payload = chat(
+        draw(counts),
+        draw(counts),
+        draw(counts),
+        model=draw(
+            st.sampled_from(["gpt-4o", "o4-mini", "gpt-5-mini", "gpt-5.4", "gpt-4o-mini-audio-preview"])
+        ),
+    )
+    usage = payload["usage"]
+    usage["completion_tokens_details"]["reasoning_tokens"] = draw(maybe)
+    usage["prompt_tokens_details"]["audio_tokens"] = draw(st.sampled_from([0, 0, None, 5]))
+    extra = draw(st.sampled_from([None, "cache_write_tokens", "text_tokens", "odd_tokens"]))
+    if extra is not None:
+        usage["prompt_tokens_details"][extra] = draw(counts)
+    tier = draw(st.sampled_from([None, "default", "flex", "priority", "auto"]))
+    if tier is not None:
+        payload["service_tier"] = tier
+    return payload
+
+
+@st.composite
+def message_payloads(draw: st.DrawFn) -> dict[str, Any]:
+    payload = message(draw(counts), draw(counts), draw(counts), draw(counts))
+    usage = payload["usage"]
+    if draw(st.booleans()):
+        usage["cache_creation"] = {
+            "ephemeral_5m_input_tokens": draw(maybe),
+            "ephemeral_1h_input_tokens": draw(st.sampled_from([0, None, 7])),
+        }
+    usage["service_tier"] = draw(st.sampled_from(["standard", "batch", "priority", None]))
+    return payload
+
+
+@st.composite
+def gemini_payloads(draw: st.DrawFn) -> dict[str, Any]:
+    payload = gemini(draw(counts), draw(counts), draw(counts), draw(counts))
+    meta = payload["usageMetadata"]
+    if draw(st.booleans()):
+        meta["trafficType"] = draw(st.sampled_from(["ON_DEMAND", "ON_DEMAND_FLEX", "PROVISIONED_THROUGHPUT"]))
+    if draw(st.booleans()):
+        meta["promptTokensDetails"] = [
+            {"modality": draw(st.sampled_from(["TEXT", "AUDIO"])), "tokenCount": 1}
+        ]
+    return payload
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(chat_payloads(), message_payloads(), gemini_payloads()), min_size=1, max_size=6))
+def test_generated_usages_price_as_price_response(payloads: list[dict[str, Any]]) -> None:
+    _check_rows(payloads, at="2026-06-01")
+    lenient = cc.price_log(lines(*payloads), at="2026-06-01", strict=False)
+    expected = D(0)
+    for payload in payloads:
+        try:
+            expected += cc.price_response(payload, at="2026-06-01", strict=False).total
+        except Exception:  # a line error on both sides (checked above)
+            continue
+    assert lenient.total == expected
+
+
+# -- the command ------------------------------------------------------------------------------------
+
+
+def _log(tmp_path: Path, *payloads: Any) -> Path:
+    path = tmp_path / "log.jsonl"
+    path.write_bytes(b"".join(lines(*payloads)))
+    return path
+
+
+def test_cli_cents_exact_json_and_exit_status(tmp_path: Path) -> None:
+    path = _log(tmp_path, CHAT, MESSAGE, GEMINI, PRIORITY)
+    runner = CliRunner()
+    result = runner.invoke(main, ["log", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "$0.02" in result.stdout  # 0.017712 rounded half-up to cents
+    exact = runner.invoke(main, ["log", str(path), "--exact"])
+    assert "$0.017712" in exact.stdout
+    data = json.loads(runner.invoke(main, ["log", str(path), "--json"]).stdout)
+    assert data["total"] == "0.017712"
+    assert data["by_model"]["gpt-4o"] == "0.01067"
+
+    bad = _log(tmp_path, CHAT, b"nope\n")
+    result = runner.invoke(main, ["log", str(bad)])
+    assert result.exit_code == 1
+    assert "line 2: invalid JSON" in result.stderr
+    assert "$0.00" in result.stdout  # 0.00472 rounds to $0.00
+
+
+def test_cli_lenient_model_and_parquet(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    odd = chat(1_000, 0, 100)
+    odd["usage"]["prompt_tokens_details"]["mystery_tokens"] = 7
+    bare = chat(1_200, 1_024, 300)
+    del bare["model"]
+    path = _log(tmp_path, odd, bare)
+    runner = CliRunner()
+    assert runner.invoke(main, ["log", str(path), "--model", "gpt-4o"]).exit_code == 1  # line 1 refused
+    out = tmp_path / "rows.parquet"
+    result = runner.invoke(
+        main, ["log", str(path), "--model", "gpt-4o", "--lenient", "--parquet", str(out), "--exact"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "line 1: not priced: usage.prompt_tokens_details.mystery_tokens" in result.stderr
+    assert "$0.00822" in result.stdout  # 0.0035 + 0.00472
+    assert pq.read_table(out).column("cost").to_pylist() == [D("0.0035"), D("0.00472")]
+
+
+def test_arguments_are_checked() -> None:
+    with pytest.raises(cc.InvalidInputError, match="shape"):
+        cc.price_log([], shape="nope")
+    with pytest.raises(cc.InvalidInputError, match="model"):
+        cc.price_log([], model=3)  # type: ignore[arg-type]
+    assert cc.price_log(io.BytesIO(b"")).total == 0
+
+
+# -- price_batch_output runs on the same engine --------------------------------------------------------
+
+
+def test_batch_output_rows_equal_price_response_and_export_to_arrow(tmp_path: Path) -> None:
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    raw = (examples / "batch_output.jsonl").read_bytes().splitlines()
+    # The same file with every line's body made plain, then a duplicate id and a bad line.
+    payloads = [orjson.loads(line) for line in raw]
+    path = tmp_path / "out.jsonl"
+    path.write_bytes(b"".join(lines(*payloads, payloads[0], b"{oops\n")))
+    cost = cc.price_batch_output(path)
+    n = len(payloads)
+    assert [(e.line, e.reason.split(" ")[0]) for e in cost.errors] == [
+        (n + 1, "duplicate"),
+        (n + 2, "invalid"),
+    ]
+    table = cost.to_arrow().to_pylist()
+    assert len(table) == len(cost.rows) == cost.requests
+    for row, request in zip(table, cost.rows, strict=True):
+        expected = cc.price_response(payloads[row["line"] - 1])
+        assert row["cost"] == request.cost == expected.total
+        assert row["id"] == request.custom_id == payloads[row["line"] - 1]["custom_id"]
+        assert row["tier"] == "batch"
+    assert cost.total == sum((r.cost for r in cost.rows), D(0))
+    with pytest.raises(cc.InvalidInputError, match="keep_rows"):
+        cc.price_batch_output(path, keep_rows=False).to_arrow()
+
+
+# -- one field changed at a time: whatever the fast readers take or leave, the rows are price_response's
+
+
+def _responses_payload() -> dict[str, Any]:
+    return next(p for p in responses_log(50, seed=3) if p.get("object") == "response")
+
+
+def _set(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
+    def change(payload: dict[str, Any]) -> None:
+        *parents, leaf = path.split(".")
+        obj: Any = payload
+        for key in parents:
+            obj = obj[int(key)] if isinstance(obj, list) else obj.setdefault(key, {})
+        obj[leaf] = value
+
+    return change
+
+
+def _drop(key: str) -> Callable[[dict[str, Any]], None]:
+    return lambda payload: payload.pop(key, None)  # type: ignore[func-returns-value]
+
+
+CHANGES: dict[str, list[Callable[[dict[str, Any]], None]]] = {
+    "chat": [
+        _set("usage.prompt_tokens_details.audio_tokens", 5),
+        _set("usage.prompt_tokens_details.image_tokens", 5),
+        _set("usage.prompt_tokens_details.cache_write_tokens", 100),
+        _set("usage.prompt_tokens_details.cached_tokens_details", {"audio_tokens": 1}),
+        _set("usage.completion_tokens_details.audio_tokens", 3),
+        _set("usage.completion_tokens_details.reasoning_tokens", 10**7),
+        _set("usage.prompt_tokens", 12.0),
+        _set("usage.prompt_tokens", True),
+        _set("usage.prompt_tokens", -1),
+        _set("usage.prompt_tokens", None),
+        _set("usage.total_tokens", "many"),
+        _set("usage.total_tokens", {"n": 1}),
+        _set("usage.mystery", 3),
+        _set("usage", None),
+        _set("usage", [1]),
+        _set("service_tier", "auto"),
+        _set("service_tier", "flex"),
+        _set("service_tier", ["default"]),
+        _set("service_tier", None),
+        _set("created", 1.5e9),
+        _set("created", "2025-01-01"),
+        _set("created", -5),
+        _set("created", None),
+        _set("model", ""),
+        _set("model", 7),
+        _set("object", "chat.completion.chunk"),
+        _set("custom_id", "x"),
+        _set("x_groq", {"id": "req"}),
+        _set("id", "gen-123"),
+        _set("provider", "OpenAI"),
+        _set("type", "message"),
+        _set("usageMetadata", {"promptTokenCount": 1}),
+    ],
+    "responses": [
+        _set("tools", [{"type": "web_search"}]),
+        _set("tools", [{"type": "web_search"}, {"type": "web_search_preview"}]),
+        _set("tools", "all"),
+        _set("tools", [{"type": {"nested": 1}}]),
+        _set("output", [{"type": "web_search_call", "status": "completed", "action": {"type": "search"}}]),
+        _set("output", [{"type": "file_search_call"}]),
+        _set("output", [{"type": "brand_new_item"}]),
+        _set("output", [{"type": 3}]),
+        _set("output", ["text"]),
+        _set("output", {"type": "message"}),
+        _set("tool_usage", {"web_search": {"num_requests": 2}}),
+        _set("usage.input_tokens_details.cache_write_tokens", 10),
+        _set("usage.input_tokens_details.cache_write_tokens_details", {"ttl_12h_tokens": 5}),
+        _set("usage.output_tokens_details.image_tokens", 2),
+        _set("created_at", None),
+        _set("metadata", {"usage": {"inputTokens": 1}}),
+        _set("service_tier", "priority"),
+        _set("service_tier", "scale"),
+    ],
+    "message": [
+        _set("usage.cache_creation", {"ephemeral_5m_input_tokens": 2_000, "ephemeral_1h_input_tokens": 0}),
+        _set("usage.cache_creation", {"ephemeral_5m_input_tokens": 0, "ephemeral_1h_input_tokens": 2_000}),
+        _set("usage.cache_creation", {"ephemeral_5m_input_tokens": 1, "ephemeral_1h_input_tokens": 1}),
+        _set("usage.cache_creation", {}),
+        _set("usage.server_tool_use", {"web_search_requests": 2, "web_fetch_requests": 1}),
+        _set("usage.server_tool_use", {"web_fetch_requests": 4}),
+        _set("usage.output_tokens_details", {"thinking_tokens": 10**6}),
+        _set("usage.speed", "fast"),
+        _set("usage.speed", "standard"),
+        _set("usage.speed", "warp"),
+        _set("usage.service_tier", "batch"),
+        _set("usage.service_tier", "priority"),
+        _set("usage.service_tier", "gold"),
+        _set("usage.service_tier", 3),
+        _set("usage.inference_geo", "us"),
+        _set("usage.inference_geo", "global"),
+        _set("usage.inference_geo", 1),
+        _set("usage.input_tokens", None),
+        _set("usage.cache_read_input_tokens", "10"),
+        _set("content", [{"type": "code_execution_tool_result"}]),
+        _set("content", [{"type": {"x": 1}}, "text"]),
+        _set("content", "plain text"),
+        _set("content", {"type": "text"}),
+        _set("id", "msg_bdrk_01"),
+        _set("model", "gpt-4o"),
+        _drop("model"),
+    ],
+    "gemini": [
+        _set("usageMetadata.promptTokensDetails", [{"modality": "AUDIO", "tokenCount": 10}]),
+        _set("usageMetadata.promptTokensDetails", [{"modality": "TEXT", "tokenCount": 10, "extra": 1}]),
+        _set("usageMetadata.promptTokensDetails", [{"modality": "WEIRD", "tokenCount": 10}]),
+        _set("usageMetadata.promptTokensDetails", [{"modality": ["TEXT"], "tokenCount": 10}]),
+        _set("usageMetadata.promptTokensDetails", [{"modality": "TEXT", "tokenCount": 1.5}]),
+        _set("usageMetadata.promptTokensDetails", {"modality": "TEXT"}),
+        _set("usageMetadata.cacheTokensDetails", [{"modality": "TEXT", "tokenCount": 400}]),
+        _set("usageMetadata.toolUsePromptTokenCount", 50),
+        _set("usageMetadata.trafficType", "ON_DEMAND_PRIORITY"),
+        _set("usageMetadata.trafficType", "PROVISIONED_THROUGHPUT"),
+        _set("usageMetadata.trafficType", 7),
+        _set("usageMetadata.cachedContentTokenCount", 10**6),
+        _set("usageMetadata.promptTokenCount", None),
+        _set("usageMetadata.prompt_token_count", 5),
+        _set("usage_metadata", {"promptTokenCount": 5}),
+        _set("candidates.0.finish_reason", "STOP"),
+        _set("candidates.0.groundingMetadata", {"webSearchQueries": ["a", "b"]}),
+        _set("candidates", "none"),
+        _set("createTime", "not a time"),
+        _set("createTime", "2025-03-01T23:30:00-05:00"),
+        _set("createTime", 1_740_000_000),
+        _set("key", "k1"),
+        _set("response", {}),
+        _set("usageMetadata", None),
+        _set("modelVersion", "claude-haiku-4-5"),
+    ],
+}
+BASES: dict[str, Callable[[], dict[str, Any]]] = {
+    "chat": lambda: chat(1_200, 1_024, 300, service_tier="default"),
+    "responses": _responses_payload,
+    "message": lambda: message(100, 2_000, 10_000, 500),
+    "gemini": lambda: gemini(1_000, 400, 200, 100),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(CHANGES))
+def test_each_changed_field_prices_as_price_response(kind: str) -> None:
+    payloads = [BASES[kind]()]
+    for change in CHANGES[kind]:
+        payload = BASES[kind]()
+        change(payload)
+        payloads.append(payload)
+    # Each line twice: the second of a key is priced by the fast path when the first allowed it.
+    _check_rows([p for p in payloads for _ in range(2)], at="2026-06-01")
+    _check_rows([p for p in payloads for _ in range(2)], at="2026-06-01", strict=False)
+    _check_rows([p for p in payloads for _ in range(2)])
