@@ -47,8 +47,7 @@ from costcalc.errors import (
     UsageParseError,
 )
 from costcalc.pricing import TIERS, Rates, compute_cost
-from costcalc.providers import anthropic as anthropic_provider
-from costcalc.providers import openai as openai_provider
+from costcalc.providers import EXPORTERS
 from costcalc.providers.base import CostItem, ExportBucket, ExportPage, is_map, plain
 from costcalc.units import TOKEN_LINES
 
@@ -66,7 +65,7 @@ __all__ = [
 Source = str | os.PathLike[str] | Mapping[str, Any] | Iterable[Any] | Any
 
 #: The provider modules that read export pages (``export_kind``, ``read_export_page``, ``EXPORT_NAMES``).
-_READERS: Final = (openai_provider, anthropic_provider)
+_READERS: Final = EXPORTERS
 #: Line name -> Rates field, for the token lines.
 _RATE_FIELD: Final = {line: rate for line, _count, rate, _bucket in TOKEN_LINES}
 #: Amounts closer than this to the provider's are a match (providers round their amounts).

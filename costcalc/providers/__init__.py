@@ -54,6 +54,7 @@ from costcalc.providers.base import FastReading, Reading, get, is_map, kind, pla
 __all__ = [
     "BASE",
     "BY_PROVIDER",
+    "EXPORTERS",
     "HOSTED",
     "MODULES",
     "OWNERS",
@@ -72,6 +73,8 @@ BASE: Final[tuple[ModuleType, ...]] = (openai, anthropic, gemini)
 VENDORS: Final[tuple[ModuleType, ...]] = (compat, deepseek, xai, perplexity, openrouter, cohere, bedrock)
 #: The provider modules, in the order their shapes are listed.
 MODULES: Final[tuple[ModuleType, ...]] = (*BASE, *VENDORS)
+#: The modules that read their provider's organization usage and cost exports.
+EXPORTERS: Final[tuple[ModuleType, ...]] = tuple(m for m in MODULES if hasattr(m, "read_export_page"))
 #: Every payload shape costcalc reads.
 SHAPES: Final[tuple[str, ...]] = tuple(shape for module in MODULES for shape in module.SHAPES)
 _BY_SHAPE: Final[dict[str, ModuleType]] = {shape: module for module in MODULES for shape in module.SHAPES}
