@@ -78,3 +78,9 @@ invoice: cc.InvoiceReconciliation = cc.reconcile_invoice(
 )
 invoice_difference: Decimal = invoice.difference
 invoice_causes: list[str] = [row.cause for row in invoice.rows]
+
+# Logs of responses of any provider.
+log: cc.LogCost = cc.price_log("examples/responses_log.jsonl", strict=False, keep_rows=True)
+log_total: Decimal = log.total
+log_by_model: dict[str, Decimal] = log.by_model
+log_bad: list[cc.LineError] = log.errors
