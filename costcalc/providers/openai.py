@@ -336,10 +336,21 @@ def usage_block(data: Any, key: str = "usage") -> tuple[Mapping[str, Any], str]:
     raise UsageParseError("is missing", path=key)
 
 
-def _tokens(shape: str, spec: UsageSpec, data: Any, creator: str | None = PROVIDER) -> Reading:
+def _tokens(
+    shape: str,
+    spec: UsageSpec,
+    data: Any,
+    creator: str | None = PROVIDER,
+    *,
+    units: Mapping[str, int] | None = None,
+    unpriced: tuple[Unpriced, ...] = (),
+    parts: tuple[Part, ...] = (),
+) -> Reading:
+    """The Reading of a usage block read by ``spec``, with the ``units``, ``unpriced`` entries
+    and ``parts`` the rest of the payload bills (the Responses API's tool calls)."""
     block, path = usage_block(data)
     n = spec.counts(block, path)
-    usage, alternatives = split_media(path or "usage", n)
+    usage, alternatives = split_media(path or "usage", n, units)
     body = data if is_map(data) else {}
     return Reading(
         usage=usage,
@@ -348,12 +359,15 @@ def _tokens(shape: str, spec: UsageSpec, data: Any, creator: str | None = PROVID
         model=_model(body),
         tier=tier_of(body),
         at=timestamp(get(body.get("created", body.get("created_at"))), "created"),
-        unpriced=tuple(spec.unknown(block, path)),
+        unpriced=(*spec.unknown(block, path), *unpriced),
+        parts=parts,
         alternatives=alternatives,
     )
 
 
-def split_media(path: str, n: Mapping[str, int]) -> tuple[Usage, tuple[Usage, ...]]:
+def split_media(
+    path: str, n: Mapping[str, int], units: Mapping[str, int] | None = None
+) -> tuple[Usage, tuple[Usage, ...]]:
     """A Usage from OpenAI counts whose audio/image splits are totals over the whole prompt.
 
     When the prompt has cached tokens and media tokens but no cached breakdown, the data cannot
@@ -374,6 +388,8 @@ def split_media(path: str, n: Mapping[str, int]) -> tuple[Usage, tuple[Usage, ..
         "audio_output_tokens": n.get("audio_out", 0),
         "image_output_tokens": n.get("image_out", 0),
     }
+    if units:
+        common["units"] = dict(units)  # type: ignore[assignment]  # the one mapping among the counts
     if write_12h > write:
         raise UsageParseError(
             f"12-hour cache writes ({write_12h}) exceed cache_write_tokens ({write})",
@@ -461,10 +477,9 @@ def _transcription(data: Any) -> Reading:
 
 
 def _responses(data: Any) -> Reading:
-    base = _tokens("openai.responses", RESPONSES_USAGE, data)
     body = data if is_map(data) else {}
     units: dict[str, int] = {}
-    unpriced = list(base.unpriced)
+    unpriced: list[Unpriced] = []
     parts: list[Part] = []
     tool_usage = details(body, "tool_usage", "")
     web = details(tool_usage, "web_search", "tool_usage")
@@ -551,21 +566,8 @@ def _responses(data: Any) -> Reading:
                 "they are billed at the image model's rates and cannot be priced from this payload",
             )
         )
-    usage = base.usage
-    alternatives = base.alternatives
-    if units:
-        usage = usage.model_copy(update={"units": {**usage.units, **units}})
-        alternatives = tuple(a.model_copy(update={"units": {**a.units, **units}}) for a in alternatives)
-    return Reading(
-        usage=usage,
-        shape=base.shape,
-        creator=base.creator,
-        model=base.model,
-        tier=base.tier,
-        at=base.at,
-        unpriced=tuple(unpriced),
-        parts=tuple(parts),
-        alternatives=alternatives,
+    return _tokens(
+        "openai.responses", RESPONSES_USAGE, data, units=units, unpriced=tuple(unpriced), parts=tuple(parts)
     )
 
 
