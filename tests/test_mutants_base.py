@@ -10,10 +10,11 @@ import datetime as dt
 import enum
 from dataclasses import dataclass
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any
 
 import pytest
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from costcalc.errors import UsageParseError
 from costcalc.pricing import MAX_TOKENS, Unpriced, Usage
@@ -359,3 +360,112 @@ def test_usage_spec_extended_keeps_and_adds() -> None:
         refused={**SPEC.refused, "x": "x is billed apart"},
     )
     assert SPEC.extended() == SPEC
+
+
+class Node(BaseModel):
+    child: Node | None = None
+
+
+class Aliased(BaseModel):
+    input_tokens: int = Field(alias="inputTokens")
+
+
+class StrColor(enum.StrEnum):
+    BLUE = "blue"
+
+
+class Wraps:
+    """An object read through its attributes (``__dict__``)."""
+
+    def __init__(self, child: Any) -> None:
+        self.child = child
+
+
+class NestedToDict:
+    def __init__(self, levels: int) -> None:
+        self.levels = levels
+
+    def to_dict(self) -> dict[str, Any]:
+        value: dict[str, Any] = {"leaf": None}
+        for _ in range(self.levels - 1):
+            value = {"child": value}
+        return value
+
+
+def chain(make: Any, count: int) -> Any:
+    value: Any = None
+    for _ in range(count):
+        value = make(value)
+    return value
+
+
+def nested_dict(levels: int) -> dict[str, Any]:
+    return chain(lambda inner: {"child": inner}, levels)
+
+
+def test_every_path_of_plain_counts_its_depth() -> None:
+    # plain(x, 1): each container is one level deeper; a value deeper than 64 is refused.
+    # Dicts: n nested dicts put the innermost value (None) at depth n + 1.
+    plain(nested_dict(63), 1)
+    assert parse_error(lambda: plain(nested_dict(64), 1))[1] == "the payload is nested too deeply"
+    # Attribute objects: the same, one level per object.
+    plain(chain(Wraps, 63), 1)
+    assert parse_error(lambda: plain(chain(Wraps, 64), 1))[1] == "the payload is nested too deeply"
+    assert get(chain(Wraps, 63)) == plain(chain(Wraps, 63), 1)
+    assert parse_error(lambda: get(chain(Wraps, 64)))[1] == "the payload is nested too deeply"
+    # A pydantic object is one level, and its dump one more: n nodes put the last None at n + 2.
+    plain(chain(lambda inner: Node(child=inner), 62), 1)
+    with pytest.raises(UsageParseError, match="nested too deeply"):
+        plain(chain(lambda inner: Node(child=inner), 63), 1)
+    # to_dict() the same: an n-level dict from one object puts its leaf at n + 2.
+    plain(NestedToDict(62), 1)
+    with pytest.raises(UsageParseError, match="nested too deeply"):
+        plain(NestedToDict(63), 1)
+
+
+def test_plain_dumps_by_field_name_without_serializer_warnings() -> None:
+    assert plain(Aliased(inputTokens=3)) == {"input_tokens": 3}
+    # A model built without validation holds a str where an int is declared: dumped as it is, quietly.
+    loose = Model.model_construct(tokens="12", color=Color.RED)
+    assert plain(loose) == {"tokens": "12", "color": "red"}
+    value = plain(StrColor.BLUE, 1)
+    assert (value, type(value)) == ("blue", str)  # a str enum becomes its plain value
+
+
+def test_get_passes_plain_data_through_as_it_is() -> None:
+    items = [Attrs(tokens=1)]
+    assert get(items) is items  # lists are converted where they are read
+    proxy = MappingProxyType({"a": 1})
+    assert get(proxy) is proxy
+    assert is_map(proxy)
+    assert not is_map(None)
+
+
+def test_whole_floats_at_the_bounds_are_counts() -> None:
+    assert count({"n": 0.0}, "n", "usage") == 0
+    assert count({"n": 1e15}, "n", "usage") == MAX_TOKENS  # 10**15, exact as a float
+
+
+def test_timestamps_just_after_the_epoch() -> None:
+    assert timestamp(1, "created") == dt.datetime(1970, 1, 1, 0, 0, 1, tzinfo=UTC)
+    assert timestamp(0.5, "created") == dt.datetime(1970, 1, 1, 0, 0, 0, 500_000, tzinfo=UTC)
+
+
+def test_cached_media_bounds_spend_the_cache_once() -> None:
+    # 30 cached tokens, all of which may be media: audio takes 20 at most, image the other 10.
+    assert cached_media_bounds(0, 30, {"audio": 20, "image": 50}) == (
+        {"audio": 20, "image": 10},
+        {"audio": 20, "image": 10},
+    )
+    # With room for 25 text tokens only 5 must be media.
+    assert cached_media_bounds(25, 30, {"audio": 20, "image": 50}) == (
+        {"audio": 5, "image": 0},
+        {"audio": 20, "image": 10},
+    )
+
+
+def test_unknown_floats_are_reported_as_the_decimal_written() -> None:
+    [(path, value)] = list(unknown_numbers({"x": 0.1}, set()))
+    assert path == "x"
+    assert type(value) is Decimal
+    assert value == D("0.1")

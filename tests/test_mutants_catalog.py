@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import pickle
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from costcalc.errors import (
     InvalidInputError,
     NoPriceError,
     UnknownModelError,
+    UnpricedUsageError,
     UnsupportedTierError,
 )
 from costcalc.pricing import Rates, Usage
@@ -498,3 +500,288 @@ def test_catalog_identity_pickling_and_repr() -> None:
     with pytest.raises(CatalogError, match=r"^'alpha-latest' names two acme models, 'alpha' and 'alpha2'"):
         Catalog([alpha, twin])
     assert CAT.providers == ("acme",)
+
+
+def test_importer_wrappers_pass_every_argument() -> None:
+    from costcalc.errors import CatalogEntryError
+    from costcalc.importers import SkippedEntry
+
+    litellm = {
+        "good": {"litellm_provider": "openai", "input_cost_per_token": "0.000001"},
+        "broken": {"litellm_provider": "openai", "input_cost_per_token": -1},
+    }
+    skipped: list[SkippedEntry] = []
+    cat = Catalog.from_litellm(litellm, strict=False, checked="2026-11-20", skipped=skipped)
+    good = cat.get_model("good")
+    assert (good.rates().input, good.checked) == (D(1), dt.date(2026, 11, 20))  # $0.000001 a token = $1/M
+    assert [(s.key, s.field) for s in skipped] == [("broken", "input_cost_per_token")]
+    with pytest.raises(CatalogEntryError):
+        Catalog.from_litellm(litellm)
+    genai = [
+        {
+            "id": "acme",
+            "name": "Acme",
+            "api_pattern": "https://api\\.acme\\.example",
+            "pricing_urls": ["https://acme.example/pricing"],
+            "models": [
+                {
+                    "id": "good",
+                    "match": {"equals": "good"},
+                    "prices": {"input_mtok": "3", "output_mtok": "15"},
+                },
+                {
+                    "id": "peak",
+                    "match": {"equals": "peak"},
+                    "prices": [
+                        {"prices": {"input_mtok": "1"}},
+                        {
+                            "constraint": {"start_time": "01:00:00", "end_time": "04:00:00"},
+                            "prices": {"input_mtok": "2"},
+                        },
+                    ],
+                },
+            ],
+        }
+    ]
+    skipped = []
+    cat = Catalog.from_genai_prices(genai, strict=False, checked="2026-11-21", skipped=skipped)
+    good = cat.get_model("good")
+    assert (good.rates().input, good.checked) == (D(3), dt.date(2026, 11, 21))
+    assert [(s.key, s.field) for s in skipped] == [("acme/peak", "prices[1].constraint")]
+    with pytest.raises(CatalogEntryError):
+        Catalog.from_genai_prices(genai)
+
+
+def test_a_fresh_default_catalog_reads_the_data_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    import costcalc.catalog as catalog_module
+
+    old = catalog_module.default_catalog()
+    monkeypatch.setattr(catalog_module, "_default", None)
+    fresh = catalog_module.default_catalog()
+    assert fresh is not old
+    assert catalog_module.default_catalog() is fresh
+    # One provider per data file, reasoning.toml (not a price catalog) left out.
+    assert fresh.providers == (
+        "anthropic",
+        "azure",
+        "bedrock",
+        "cohere",
+        "deepseek",
+        "fireworks_ai",
+        "google",
+        "groq",
+        "mistral",
+        "openai",
+        "openrouter",
+        "perplexity",
+        "together_ai",
+        "vertex_ai",
+        "xai",
+    )
+    assert fresh.get_model("openai/gpt-4o") == old.get_model("openai/gpt-4o")
+    assert fresh.get_model("azure/gpt-4o").provider == "azure"
+
+
+def test_module_level_lookups_pass_every_argument() -> None:
+    import costcalc as cc
+
+    assert cc.get_model("gpt-4o", provider="azure").provider == "azure"
+    embeddings = cc.list_models("openai", kind="embedding")
+    assert embeddings
+    assert {m.kind for m in embeddings} == {"embedding"}
+    flex = cc.list_models("openai", tier="flex")
+    assert flex
+    assert all("flex" in m.tiers() for m in flex)
+    # An image-generation count on a chat model has no price: listed, not raised, with strict=False.
+    cost = cc.price(Usage(input_tokens=1, units={"image": 1}), "gpt-4o", strict=False)
+    assert [u.field for u in cost.unpriced] == ["units.image"]
+
+
+def test_strict_is_the_default_in_both_rate_bands() -> None:
+    usage = Usage(input_tokens=10, units={"image": 1})
+    with pytest.raises(UnpricedUsageError):
+        CAT.price(usage, "alpha", at=JAN)
+    with pytest.raises(UnpricedUsageError):
+        CAT.price(Usage(input_tokens=1001, units={"image": 1}), "alpha", at=JAN)
+    with pytest.raises(UnpricedUsageError):
+        CAT.get_model("alpha").price(usage, at=JAN)
+    assert CAT.get_model("alpha").price(usage, at=JAN, strict=False).total == D("0.00002")  # 10 x $2
+
+
+def test_a_usage_subclass_is_a_usage() -> None:
+    class Tagged(Usage):
+        pass
+
+    assert CAT.price(Tagged(input_tokens=1000), "beta").total == D("0.003")  # 1000 x $3
+
+
+def test_surcharge_names_and_listing() -> None:
+    data = doc()
+    data["models"][1]["surcharges"] = {"geo_us": "1.1", "zone_eu": "1.2"}
+    cat = Catalog.from_dict(data)
+    with pytest.raises(InvalidInputError) as info:
+        cat.price(Usage(input_tokens=1), "beta", surcharges=["x"])
+    assert (
+        str(info.value) == "surcharges: 'beta' has no 'x' surcharge in the catalog (it has: geo_us, zone_eu)"
+    )
+    with pytest.raises(InvalidInputError) as info:
+        cat.price(Usage(input_tokens=1), "beta", surcharges=5)  # type: ignore[arg-type]
+    assert (info.value.field, str(info.value)) == (
+        "surcharges",
+        "surcharges: expected a name or a list of names, got int",
+    )
+    # Both, compounded: 1000 x $3 = 0.003, x 1.1 x 1.2 = 0.00396.
+    assert cat.price(Usage(input_tokens=1000), "beta", surcharges=["geo_us", "zone_eu"]).total == D("0.00396")
+
+
+def test_a_model_with_no_price_today_offers_no_tier() -> None:
+    data = doc()
+    data["models"][1]["prices"][0]["since"] = "2099-01-01"
+    cat = Catalog.from_dict(data)
+    assert [m.id for m in cat.list_models(tier="standard")] == ["alpha"]
+
+
+def test_unknown_names_errors_carry_the_name_provider_and_suggestions() -> None:
+    with pytest.raises(UnknownModelError) as info:
+        CAT.get_model("alpha", provider="zeta")
+    assert (info.value.name, info.value.suggestions, info.value.provider) == ("alpha", (), "zeta")
+    with pytest.raises(UnknownModelError) as info:
+        CAT.get_model("acme/alpha-lates")
+    assert (info.value.name, info.value.provider) == ("acme/alpha-lates", "acme")
+    assert info.value.suggestions == ("alpha-latest",)
+    many = {**doc(), "models": [{**doc()["models"][1], "id": f"model-{i}"} for i in range(8)]}
+    with pytest.raises(UnknownModelError) as info:
+        Catalog.from_dict(many).get_model("model-")
+    assert len(info.value.suggestions) == 5  # at most five
+    other = {**doc(), "provider": "resale", "models": [{**doc()["models"][1], "creator": "acme"}]}
+    both = Catalog.from_dict([doc(), other])
+    with pytest.raises(UnknownModelError):
+        both.get_model("alpha", provider="resale")  # alpha is acme's only
+    third = {**doc(), "provider": "third", "models": [{**doc()["models"][1], "creator": "nobody"}]}
+    with pytest.raises(AmbiguousModelError) as amb:
+        Catalog.from_dict([other, third]).get_model("BETA")
+    assert amb.value.name == "BETA"
+
+
+def test_lookups_share_one_resolved_model_per_model() -> None:
+    assert CAT.resolve("alpha") is CAT.resolve("ALPHA")
+    assert CAT.resolve("alpha", provider="acme") is CAT.resolve("acme/alpha")
+
+
+def test_provider_prefixes_nest_four_layers_at_most() -> None:
+    assert CAT.get_model("acme/" * 4 + "alpha").id == "alpha"
+    with pytest.raises(UnknownModelError):
+        CAT.get_model("acme/" * 5 + "alpha")
+
+
+def test_file_level_defaults_reach_every_model() -> None:
+    data = {**doc(), "tokenizer_exact": False, "surcharges": {"geo_us": "1.5"}}
+    cat = Catalog.from_dict(data)
+    alpha = cat.get_model("alpha")
+    assert (alpha.tokenizer_exact, alpha.surcharges) == (False, {"geo_us": D("1.5")})
+    assert cat.get_model("beta").surcharges == {"geo_us": D("1.1")}  # its own wins
+
+
+def test_an_invalid_model_without_an_id_is_named_by_its_position() -> None:
+    data = doc()
+    del data["models"][1]["id"]
+    with pytest.raises(CatalogError, match=r"^document 0: model 'models\[1\]' is invalid:\n"):
+        Catalog.from_dict(data)
+
+
+def test_same_rate_cannot_target_units() -> None:
+    with pytest.raises(CatalogError) as info:
+        Catalog.from_dict({**doc(), "same_rate": {"units": "input"}})
+    assert str(info.value).startswith(
+        "document 0: same_rate 'units' = 'input': both must be rate names (audio_input, audio_output, "
+        "cache_write, cache_write_12h, cache_write_1h, cached_audio_input, cached_image_input, "
+    )
+
+
+def test_files_with_a_bom_or_without_a_suffix(tmp_path: Path) -> None:
+    text = 'provider = "acme"\nsource = "s"\nchecked = 2026-01-01\n[[models]]\nid = "f"\n'
+    text += '[[models.prices]]\nstandard = { input = "1" }\n'
+    bom = tmp_path / "bom.toml"
+    bom.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    assert Catalog.from_file(bom).get_model("f").rates().input == D(1)
+    bare = tmp_path / "catalog"
+    bare.write_text("provider = ", encoding="utf-8")
+    with pytest.raises(CatalogError, match=r"catalog: not valid TOML: "):
+        Catalog.from_file(bare)
+    invalid = tmp_path / "invalid.toml"
+    invalid.write_text(text.replace('input = "1"', 'input = "-1"'), encoding="utf-8")
+    with pytest.raises(CatalogError, match=rf"^{re.escape(str(invalid))}: model 'f' is invalid:\n"):
+        Catalog.from_file(invalid)
+
+
+def test_catalog_messages_in_full() -> None:
+    with pytest.raises(InvalidInputError) as info:
+        Catalog(doc())  # type: ignore[arg-type]
+    assert str(info.value) == (
+        "models: a Catalog is built from ModelInfo objects, got dict; use Catalog.from_dict or "
+        "Catalog.from_file for data"
+    )
+    alpha = CAT.get_model("alpha")
+    with pytest.raises(CatalogError) as err:
+        Catalog([alpha, alpha.model_copy(update={"id": "alpha2"})])
+    assert str(err.value) == (
+        "'alpha-latest' names two acme models, 'alpha' and 'alpha2'; a name (id or alias) must name "
+        "one model per provider"
+    )
+
+
+def test_documents_combine_their_qualified_providers() -> None:
+    hidden = {**doc(), "qualified_only": True}
+    other = {
+        **doc(),
+        "provider": "other",
+        "models": [{"id": "gamma", "prices": [{"standard": {"input": "1"}}]}],
+    }
+    cat = Catalog.from_dict([hidden, other])
+    with pytest.raises(UnknownModelError):
+        cat.get_model("alpha")
+    assert cat.get_model("gamma").provider == "other"
+
+
+def test_extend_and_discount_keep_prefixes_and_qualified_providers() -> None:
+    hidden = Catalog.from_dict({**doc(), "prefixes": ["a/"], "qualified_only": True})
+    other = Catalog.from_dict(
+        {**doc(), "provider": "other", "models": [{"id": "gamma", "prices": [{"standard": {"input": "1"}}]}]}
+    )
+    for cat in (hidden.extend(other), other.extend(hidden), hidden.with_discount("0.1")):
+        assert cat.get_model("a/alpha").id == "alpha"
+        with pytest.raises(UnknownModelError):
+            cat.get_model("alpha")
+    # A replacement that lists its aliases (even none) keeps only those.
+    newer = {**doc(), "models": [{"id": "alpha", "aliases": [], "prices": [{"standard": {"input": "9"}}]}]}
+    with pytest.raises(UnknownModelError):
+        CAT.extend(newer).get_model("alpha-latest")
+
+
+def test_discount_arguments_are_named() -> None:
+    two = Catalog.from_dict(
+        [
+            doc(),
+            {
+                **doc(),
+                "provider": "other",
+                "models": [{"id": "gamma", "prices": [{"standard": {"input": "1"}}]}],
+            },
+        ]
+    )
+    for kwargs, field, message in [
+        ({"discount": "abc"}, "discount", "discount: 'abc' is not a decimal number"),
+        (
+            {"discount": "0.1", "providers": 5},
+            "providers",
+            "providers: expected a name or a list of names, got int",
+        ),
+        (
+            {"discount": "0.1", "providers": "zeta"},
+            "providers",
+            "providers: unknown providers ['zeta']; this catalog has acme, other",
+        ),
+    ]:
+        with pytest.raises(InvalidInputError) as info:
+            two.with_discount(**kwargs)
+        assert (info.value.field, str(info.value)) == (field, message)
