@@ -237,3 +237,93 @@ def test_usage_from_response_refuses_parts_at_another_models_rates(monkeypatch: 
         "cannot hold; price it with price_response (or pass strict=False)",
     )
     assert usage_from_response({}, strict=False) == USAGE
+
+
+# beta is acme's ($3 in / $6 out, a US-only surcharge) and resold by resale ($4 / $8, no surcharge);
+# img2 is acme's at $5 / $40 and resale's at $10 / $80.
+TWO = Catalog.from_dict(
+    [
+        {
+            "provider": "acme",
+            "source": "https://example.com/prices",
+            "checked": "2026-01-01",
+            "models": [
+                {
+                    "id": "beta",
+                    "surcharges": {"geo_us": "1.1"},
+                    "prices": [
+                        {"standard": {"input": "3", "output": "6"}, "batch": {"input": "3", "output": "6"}}
+                    ],
+                },
+                {"id": "img2", "prices": [{"standard": {"input": "5", "output": "40"}}]},
+            ],
+        },
+        {
+            "provider": "resale",
+            "source": "https://example.org/prices",
+            "checked": "2026-01-01",
+            "models": [
+                {
+                    "id": "beta",
+                    "creator": "acme",
+                    "prices": [
+                        {"standard": {"input": "4", "output": "8"}, "batch": {"input": "2", "output": "4"}}
+                    ],
+                },
+                {"id": "img2", "creator": "acme", "prices": [{"standard": {"input": "10", "output": "80"}}]},
+            ],
+        },
+    ]
+)
+
+
+def two(r: Reading, **kwargs: Any) -> cc.Cost:
+    return price_reading(r, catalog=TWO, **kwargs)
+
+
+def test_the_provider_chooses_the_rates_everywhere() -> None:
+    # 1000 in x $4 + 500 out x $8 at resale = 0.004 + 0.004 = 0.008; at acme 0.003 + 0.003 = 0.006.
+    assert two(reading(model="beta")).total == D("0.006")
+    assert two(reading(model="beta"), provider="resale").total == D("0.008")
+    assert two(reading(model="beta", provider="resale")).total == D("0.008")
+    # An alternative reading that prices the same at resale's batch rates: no doubt.
+    same = reading(model="beta", provider="resale", tier="batch", alternatives=(USAGE,))
+    assert two(same).total == D("0.004")  # 1000 x $2 + 500 x $4
+    # The part's model as the same provider sells it: 10 in x $10 + 100 out x $80 = 0.0081.
+    part = Part("image_generation", Usage(input_tokens=10, output_tokens=100), "img2")
+    assert two(reading(model="beta", provider="resale", parts=(part,))).fees == D("0.0081")
+    # ...and at acme: 10 x $5 + 100 x $40 = 0.00405.
+    assert two(reading(model="beta", parts=(part,))).fees == D("0.00405")
+    # resale publishes no US-only surcharge for beta, acme does.
+    with pytest.raises(UnpricedUsageError) as info:
+        two(reading(model="beta", surcharges=("geo_us",)), provider="resale")
+    assert info.value.field == "geo_us"
+
+
+def test_a_part_is_priced_at_the_responses_tier_and_date() -> None:
+    # chat1 as its own part (10 in, 100 out): at January batch rates 10 x $1 + 100 x $4 = 0.00041.
+    part = Part("tool", Usage(input_tokens=10, output_tokens=100), "chat1")
+    assert priced(reading(tier="batch", parts=(part,))).fees == D("0.00041")
+    # At January standard rates 10 x $2 + 100 x $8 = 0.00082 (from June it would be 0.00041).
+    assert priced(reading(parts=(part,))).fees == D("0.00082")
+
+
+def test_whatever_cannot_be_priced_is_refused_by_name_in_every_part_of_the_reading() -> None:
+    images = Usage(input_tokens=10, units={"image": 1})
+    with pytest.raises(UnpricedUsageError) as info:
+        priced(reading(usage=images))
+    assert info.value.field == "units.image"
+    with pytest.raises(UnpricedUsageError) as info:
+        priced(reading(alternatives=(images,)))
+    assert info.value.field == "units.image"
+    with pytest.raises(UnpricedUsageError) as info:
+        priced(reading(parts=(Part("tool", images, "img1"),)))
+    assert (info.value.field, info.value.model) == ("tool", "img1")
+
+
+def test_one_unpriceable_part_does_not_drop_the_next() -> None:
+    bad = Part("first", Usage(input_tokens=10), "nope")
+    good = Part("second", Usage(input_tokens=10), "img1")  # 10 x $5 = 0.00005
+    cost = priced(reading(parts=(bad, good)), strict=False)
+    assert cost.fees == D("0.00005")
+    assert [u.field for u in cost.unpriced] == ["first"]
