@@ -606,6 +606,9 @@ def test_strict_is_the_default_in_both_rate_bands() -> None:
     with pytest.raises(UnpricedUsageError):
         CAT.get_model("alpha").price(usage, at=JAN)
     assert CAT.get_model("alpha").price(usage, at=JAN, strict=False).total == D("0.00002")  # 10 x $2
+    # Above the threshold: 1001 x $4 = 0.004004, the image listed.
+    long = CAT.price(Usage(input_tokens=1001, units={"image": 1}), "alpha", at=JAN, strict=False)
+    assert (long.total, [u.field for u in long.unpriced]) == (D("0.004004"), ["units.image"])
 
 
 def test_a_usage_subclass_is_a_usage() -> None:

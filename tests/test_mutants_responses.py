@@ -327,3 +327,71 @@ def test_one_unpriceable_part_does_not_drop_the_next() -> None:
     cost = priced(reading(parts=(bad, good)), strict=False)
     assert cost.fees == D("0.00005")
     assert [u.field for u in cost.unpriced] == ["first"]
+
+
+# A host's own model in a user catalog: Together's payloads carry usage.cached_tokens, a field only
+# the together_ai reader knows. $3 in, $0.30 cached, $15 out.
+HOST = Catalog.from_dict(
+    {
+        "provider": "together_ai",
+        "source": "https://example.com/together",
+        "checked": "2026-01-01",
+        "models": [
+            {
+                "id": "house/chat-1",
+                "prices": [{"standard": {"input": "3", "cached_input": "0.3", "output": "15"}}],
+            }
+        ],
+    }
+)
+HOST_PAYLOAD = {
+    "id": "cmpl-1",
+    "object": "chat.completion",
+    "created": 1_790_000_000,
+    "model": "house/chat-1",
+    "choices": [{"index": 0, "message": {"role": "assistant", "content": "..."}, "finish_reason": "stop"}],
+    "usage": {"prompt_tokens": 1_000, "completion_tokens": 100, "total_tokens": 1_100, "cached_tokens": 400},
+}
+# 600 uncached x $3 + 400 cached x $0.30 + 100 out x $15 = 1,800 + 120 + 1,500 per 1M.
+HOST_TOTAL = D("0.00342")
+
+
+def test_the_seller_of_the_named_model_picks_the_reader() -> None:
+    # The payload is OpenAI-shaped; the model's only seller in the given catalog (not the built-in
+    # one, which does not have it) says whose fields to read.
+    assert cc.price_response(HOST_PAYLOAD, catalog=HOST).total == HOST_TOTAL
+    # model= names the model when the payload's name is not in the catalog.
+    renamed = {**HOST_PAYLOAD, "model": "chat-1-preview"}
+    assert cc.price_response(renamed, model="house/chat-1", catalog=HOST).total == HOST_TOTAL
+    # Read as a plain OpenAI payload, cached_tokens is a number nobody declared: refused by name.
+    with pytest.raises(UnpricedUsageError) as info:
+        cc.price_response(renamed, model="house/chat-1", shape="openai.chat", catalog=HOST)
+    assert info.value.field == "usage.cached_tokens"
+
+
+def test_provider_and_shape_reach_the_reader() -> None:
+    assert usage_from_response(HOST_PAYLOAD, provider="together_ai") == Usage(
+        input_tokens=1_000, cached_input_tokens=400, output_tokens=100
+    )
+    assert cc.read_response(HOST_PAYLOAD, provider="together_ai").shape == "together_ai.chat"
+    assert cc.read_response(HOST_PAYLOAD, shape="together_ai.chat").shape == "together_ai.chat"
+    with pytest.raises(UnpricedUsageError):
+        usage_from_response(HOST_PAYLOAD)  # no provider: a plain OpenAI payload with an unknown number
+
+
+def test_strict_false_reaches_every_price() -> None:
+    images = Usage(input_tokens=10, units={"image": 1})
+    # 10 x $2 = 0.00002; the image has no rate.
+    cost = priced(reading(usage=images), strict=False)
+    assert (cost.total, [u.field for u in cost.unpriced]) == (D("0.00002"), ["units.image"])
+    # The alternative has an unpriced image: it prices lower (0.00002 against 0.006), so it is listed.
+    cost = priced(reading(alternatives=(images,)), strict=False)
+    assert (cost.total, [u.field for u in cost.unpriced]) == (D("0.006"), ["cached_input_tokens"])
+    # A part with an unpriced image keeps its priced tokens and lists the image under its label.
+    cost = priced(reading(parts=(Part("tool", images, "img1"),)), strict=False)
+    assert (cost.fees, [u.field for u in cost.unpriced]) == (D("0.00005"), ["tool: units.image"])
+
+
+def test_a_payload_that_is_not_an_object_is_a_parse_error() -> None:
+    with pytest.raises(UsageParseError, match=r"^a response is a JSON object, got list \[1\]$"):
+        cc.price_response([1])
