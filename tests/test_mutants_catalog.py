@@ -667,14 +667,17 @@ def test_unknown_names_errors_carry_the_name_provider_and_suggestions() -> None:
 
 
 def test_lookups_share_one_resolved_model_per_model() -> None:
-    assert CAT.resolve("alpha") is CAT.resolve("ALPHA")
-    assert CAT.resolve("alpha", provider="acme") is CAT.resolve("acme/alpha")
+    # A fresh catalog: the shared one's lookups may have been cached by other tests.
+    cat = Catalog.from_dict(doc())
+    assert cat.resolve("alpha") is cat.resolve("ALPHA")
+    assert cat.resolve("alpha", provider="acme") is cat.resolve("acme/alpha")
 
 
 def test_provider_prefixes_nest_four_layers_at_most() -> None:
-    assert CAT.get_model("acme/" * 4 + "alpha").id == "alpha"
+    cat = Catalog.from_dict(doc())  # fresh: no cached lookup answers for it
+    assert cat.get_model("acme/" * 4 + "alpha").id == "alpha"
     with pytest.raises(UnknownModelError):
-        CAT.get_model("acme/" * 5 + "alpha")
+        cat.get_model("acme/" * 5 + "alpha")
 
 
 def test_file_level_defaults_reach_every_model() -> None:
