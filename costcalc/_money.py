@@ -151,8 +151,16 @@ def quantize(value: Decimal, exp: Decimal, rounding: str) -> Decimal:
             f"(at most {_MAX_DIGITS} digits)",
             field="exp",
         )
-    ctx = decimal.Context(prec=max(digits, 1), rounding=rounding, Emin=-999_999, Emax=999_999, traps=[])
-    return value.quantize(exp, context=ctx)
+    ctx = decimal.Context(
+        prec=max(digits, 1), rounding=rounding, Emin=-999_999, Emax=999_999, traps=[decimal.InvalidOperation]
+    )
+    try:
+        return value.quantize(exp, context=ctx)
+    except decimal.InvalidOperation:
+        # A step beyond the largest exponent (1E+1000000): the quantum cannot be represented.
+        raise InvalidInputError(
+            f"cannot round {value} to {exp}: the step is out of range", field="exp"
+        ) from None
 
 
 #: The most digits a rounded amount may have (a step of 1E-250 on a small amount is refused).
@@ -166,7 +174,8 @@ def exact_sum(*values: Decimal) -> Decimal:
     if not finite:
         return ZERO
     top = max(v.adjusted() for v in finite) + len(finite)
-    bottom = min(int(v.as_tuple().exponent) for v in finite)
+    # The running total starts from ZERO, whose exponent is 0: the sum never has a larger one.
+    bottom = min(0, *(int(v.as_tuple().exponent) for v in finite))
     ctx = decimal.Context(
         prec=max(top - bottom + 2, 1),
         Emin=-999_999,

@@ -84,9 +84,9 @@ def test_model_info_fields() -> None:
     assert cc.get_model("gpt-4").encoding == "cl100k_base"
     claude = cc.get_model("claude-opus-4-8")
     assert not claude.tokenizer_exact
-    # Fast mode on Opus 4.8 was sold until its announced removal on 2026-11-30.
-    assert claude.tiers("2026-11-29") == ("standard", "batch", "fast")
-    assert claude.tiers("2026-11-30") == ("standard", "batch")
+    # Fast mode is priced until it was removed on 2026-11-30 (a dated price period in anthropic.toml).
+    assert claude.tiers(at="2026-11-29") == ("standard", "batch", "fast")
+    assert claude.tiers(at="2026-11-30") == ("standard", "batch")
     assert cc.get_model("gpt-5.4").rates(input_tokens=300_000).input == D("5")
 
 
