@@ -469,3 +469,74 @@ def test_unknown_floats_are_reported_as_the_decimal_written() -> None:
     assert path == "x"
     assert type(value) is Decimal
     assert value == D("0.1")
+
+
+# -- the one-pass usage walk (the compiled pattern tree) --------------------------------------------
+
+NESTED = UsageSpec(
+    read={
+        "prompt_tokens": "input",
+        "prompt_tokens_details.cached_tokens": "cached",
+        "prompt_tokens_details.cached_tokens_details.audio_tokens": "cached_audio",
+    },
+    free=frozenset({"total_tokens"}),
+)
+
+
+@pytest.mark.parametrize(
+    ("path", "where"),
+    [
+        ("usage", "usage.prompt_tokens_details.cached_tokens_details"),
+        ("", "prompt_tokens_details.cached_tokens_details"),  # a bare usage block
+    ],
+)
+def test_a_nested_object_that_is_not_one_is_named_by_its_whole_path(path: str, where: str) -> None:
+    block = {"prompt_tokens": 10, "prompt_tokens_details": {"cached_tokens": 4, "cached_tokens_details": "x"}}
+    with pytest.raises(UsageParseError, match=r"must be an object, got str 'x'") as info:
+        NESTED.counts(block, path)
+    assert info.value.path == where
+
+
+def test_counts_read_whole_floats_through_the_careful_path() -> None:
+    # 12.0 and 4.0 are whole numbers an SDK may write as floats: counted as 12 and 4, not skipped
+    # or subtracted; a missing nested count is 0.
+    block = {"prompt_tokens": 12.0, "prompt_tokens_details": {"cached_tokens": 4.0}}
+    assert NESTED.counts(block, "usage") == {"input": 12, "cached": 4, "cached_audio": 0}
+    assert NESTED.counts({"prompt_tokens": MAX_TOKENS}, "usage")["input"] == MAX_TOKENS
+
+
+def test_unknown_numbers_inside_sdk_objects_and_other_mappings_are_found() -> None:
+    class Extra(BaseModel):
+        surcharge_units: int = 0
+
+    block: dict[Any, Any] = {
+        "prompt_tokens": 10,
+        "total_tokens": 10,
+        "extra": Extra(surcharge_units=3),  # an SDK object inside a dict: read as its fields
+        "more": MappingProxyType({"tokens": 2}),  # a read-only mapping: walked like a dict
+        7: 5,  # a key that is not a string: named by its text
+    }
+    found = [(u.field, u.quantity) for u in NESTED.unknown(block, "usage")]
+    assert found == [("usage.extra.surcharge_units", 3), ("usage.more.tokens", 2), ("usage.7", 5)]
+    proxy = MappingProxyType({"prompt_tokens": 10, "bonus": {"n": 1}})
+    assert [(u.field, u.quantity) for u in NESTED.unknown(proxy, "")] == [("bonus.n", 1)]
+
+
+def test_the_pattern_tree_knows_list_items_and_open_subtrees() -> None:
+    spec = UsageSpec(
+        read={"a": "input", "items[].n": "output"},
+        free=frozenset({"b.c"}),
+        open=("meta",),
+    )
+    block = {
+        "a": 1,
+        "b": {"c": 2, "d": 3},
+        "items": [{"n": 4}, {"n": 5, "m": 6}],
+        "meta": {"anything": 7, "deep": [8]},
+        "grid": [[9]],
+    }
+    found = [(u.field, u.quantity) for u in spec.unknown(block, "usage")]
+    assert found == [("usage.b.d", 3), ("usage.items[1].m", 6), ("usage.grid[0][0]", 9)]
+    with pytest.raises(UsageParseError, match="must be a number") as info:
+        spec.unknown({"a": [1]}, "usage")
+    assert info.value.path == "a"
