@@ -540,3 +540,40 @@ def test_the_pattern_tree_knows_list_items_and_open_subtrees() -> None:
     with pytest.raises(UsageParseError, match="must be a number") as info:
         spec.unknown({"a": [1]}, "usage")
     assert info.value.path == "a"
+
+
+# -- the fast readers' allowlist -----------------------------------------------------------------------
+
+ALLOWED: dict[str, frozenset[str] | None] = {
+    "prompt_tokens": None,
+    "prompt_tokens_details": frozenset({"cached_tokens"}),
+}
+
+
+@pytest.mark.parametrize(
+    ("block", "plain"),
+    [
+        ({"prompt_tokens": 10, "prompt_tokens_details": {"cached_tokens": 4}}, True),
+        ({"prompt_tokens": 0, "prompt_tokens_details": {"cached_tokens": None}}, True),
+        ({"prompt_tokens": None, "model": "gpt-4o"}, True),  # null values and labels pass
+        ({"prompt_tokens": MAX_TOKENS}, True),
+        ({"prompt_tokens": MAX_TOKENS + 1}, False),
+        ({"prompt_tokens": -1}, False),
+        ({"prompt_tokens": 10.0}, False),  # a float goes to the careful reader
+        ({"prompt_tokens": True}, False),
+        ({"prompt_tokens": "10"}, False),
+        ({"other_tokens": 1}, False),  # a key not on the list
+        ({"prompt_tokens_details": {"audio_tokens": 1}}, False),
+        ({"prompt_tokens_details": {"cached_tokens": MAX_TOKENS + 1}}, False),
+        ({"prompt_tokens_details": {"cached_tokens": -1}}, False),
+        ({"prompt_tokens_details": {"cached_tokens": 1.0}}, False),
+        ({"prompt_tokens_details": 5}, False),  # not an object where one is listed
+        ({"prompt_tokens_details": MappingProxyType({"cached_tokens": 1})}, False),
+        (MappingProxyType({"prompt_tokens": 1}), False),  # only plain dicts, as orjson parses
+        ([("prompt_tokens", 1)], False),
+    ],
+)
+def test_plain_numbers_takes_only_listed_whole_counts(block: Any, plain: bool) -> None:
+    from costcalc.providers.base import plain_numbers
+
+    assert plain_numbers(block, ALLOWED, frozenset({"model"})) is plain
