@@ -893,3 +893,87 @@ def test_cost_report() -> None:
 def test_cost_report_errors(result: dict[str, Any], error: str) -> None:
     p = a.read_export_page(bucket(result), "pg")
     assert p.errors == (("pg, bucket 1, result 1", error),)
+
+
+# -- second round: survivors of the first run -------------------------------------------------------
+
+
+def test_tool_errors_say_what_to_do() -> None:
+    def error(tool: Any) -> str:
+        with pytest.raises(InvalidRequestError) as err:
+            count({"tools": [tool], "messages": [{"role": "user", "content": "x"}], "max_tokens": 1})
+        return str(err.value)
+
+    assert error(5) == "params.tools[0]: must be an object, got int 5"
+    assert error({"type": "web_search_20250305", "name": "w"}) == (
+        "params.tools[0].type: a 'web_search_20250305' tool bills per use (searches, container time), which "
+        "an estimate cannot know; estimate the requests without it and add the expected uses"
+    )
+    assert error({"name": 5}) == "params.tools[0].name: must be a tool name, got int 5"
+    assert (
+        error({"name": "t", "input_schema": 5})
+        == "params.tools[0].input_schema: must be an object, got int 5"
+    )
+
+
+def test_report_edges() -> None:
+    # A page with both data and starting_at is one bucket.
+    assert a.export_kind({"data": [], "starting_at": "x", "results": [{"amount": "1"}]}) == "costs"
+    # A bucket whose results are not a list does not stop the search.
+    assert (
+        a.export_kind({"data": [{"starting_at": "x", "results": 5}, bucket({"output_tokens": 1})]}) == "usage"
+    )
+    same = a.read_export_page(bucket(start="2026-03-01T00:00:00Z", end="2026-03-01T00:00:00Z"), "pg")
+    assert same.errors == (
+        ("pg, bucket 1", "bucket: ending_at 2026-03-01T00:00:00+00:00 is not after starting_at"),
+    )
+    bad_time = a.read_export_page(bucket(start="yesterday"), "pg")
+    assert bad_time.errors == (("pg, bucket 1", "bucket.starting_at: is not an ISO time: 'yesterday'"),)
+    # A usage page whose only row is refused stays a usage page.
+    refused = a.read_export_page({"data": [bucket({"uncached_input_tokens": -1, "output_tokens": 1})]}, "pg")
+    assert refused.kind == "usage"
+    assert refused.errors == (
+        ("pg, bucket 1, result 1", "uncached_input_tokens: must be between 0 and 1000000000000000, got -1"),
+    )
+    costs = a.read_export_page(
+        bucket({"amount": "100", "currency": "USD"}, start="2026-03-01T00:00:00Z"), "pg"
+    )
+    assert (costs.items[0].start, costs.items[0].end) == (
+        dt.datetime(2026, 3, 1, tzinfo=UTC),
+        dt.datetime(2026, 3, 2, tzinfo=UTC),
+    )
+    (b,) = a.read_export_page(
+        bucket({"uncached_input_tokens": 1, "output_tokens": 1, "speed": "standard"}), "pg"
+    ).buckets
+    assert (b.tier, b.provider, b.usage.units) == (None, "anthropic", {})
+
+
+def test_cost_amount_errors() -> None:
+    p = a.read_export_page(
+        bucket(
+            {"amount": "abc", "currency": "USD"},
+            {"amount": "1", "currency": "USD", "list_amount": "zz"},
+            {"amount": "1", "currency": "USD", "list_amount": " -250 "},
+            {"amount": "1e2", "currency": "USD"},
+        ),
+        "pg",
+    )
+    assert p.errors == (
+        ("pg, bucket 1, result 1", "amount: must be an amount of money, got str 'abc'"),
+        ("pg, bucket 1, result 2", "list_amount: must be an amount of money, got str 'zz'"),
+    )
+    # " -250 " cents = -$2.50; "1e2" cents = $1.
+    assert [(i.amount, i.list_amount) for i in p.items] == [(D("0.01"), D("-2.5")), (D("1"), None)]
+
+
+def test_fast_read_one_hour_split_and_odd_tier() -> None:
+    zero = msg(input_tokens=1, output_tokens=1, cache_creation={"ephemeral_1h_input_tokens": 0})
+    assert a.fast_read(zero) == ("anthropic", "claude-sonnet-4-5", None, None, 1, 0, 0, 1, 0)
+    hour = msg(
+        input_tokens=1,
+        output_tokens=1,
+        cache_creation_input_tokens=10,
+        cache_creation={"ephemeral_5m_input_tokens": 10, "ephemeral_1h_input_tokens": 3},
+    )
+    assert a.fast_read(hour) is None
+    assert a.fast_read(msg(input_tokens=1, output_tokens=1, service_tier=["x"])) is None

@@ -713,3 +713,212 @@ def test_count_messages_name_the_problem() -> None:
 def test_count_thinking_effort(thinking: Any, effort: str | None) -> None:
     config = {} if thinking is None else {"thinkingConfig": thinking}
     assert count({"contents": "x", "generationConfig": config}).effort == effort
+
+
+def test_fast_read_odd_traffic_type() -> None:
+    # An unhashable traffic type is declined, not a crash.
+    assert g.fast_read(fast(promptTokenCount=1, trafficType=["ON_DEMAND"])) is None
+
+
+# -- third round: survivors of the second run ------------------------------------------------------
+
+
+def test_paths_of_a_bare_block_and_its_splits() -> None:
+    with pytest.raises(UsageParseError) as err:
+        g.read({"promptTokenCount": 1, "prompt_token_count": 1}, "gemini")
+    assert err.value.path == "prompt_token_count"
+    with pytest.raises(UsageParseError) as err:
+        g.read({"promptTokenCount": 1, "trafficType": "WHOLESALE"}, "gemini")
+    assert err.value.path == "trafficType"
+    with pytest.raises(UsageParseError) as err:
+        g.read(
+            meta(promptTokenCount=1, promptTokensDetails=[{"modality": "TEXT", "tokenCount": -1}]), "gemini"
+        )
+    assert str(err.value) == (
+        "usageMetadata.promptTokensDetails[0].tokenCount: must be between 0 and 1000000000000000, got -1"
+    )
+    with pytest.raises(UsageParseError) as err:
+        g.read(meta(promptTokenCount=10, cachedContentTokenCount=20), "gemini")
+    assert str(err.value).startswith("usageMetadata: inconsistent token counts")
+    with pytest.raises(UsageParseError) as err:
+        g.read({"promptTokenCount": 10, "cachedContentTokenCount": 20}, "gemini")
+    assert str(err.value).startswith("usageMetadata: inconsistent token counts")
+    r = g.read(meta(promptTokenCount=1, oddCount=3), "gemini")
+    assert [(u.field, u.quantity) for u in r.unpriced] == [("usageMetadata.oddCount", 3)]
+
+
+def test_unknown_modalities_in_every_split() -> None:
+    r = g.read(
+        meta(
+            promptTokenCount=10,
+            cachedContentTokenCount=2,
+            candidatesTokenCount=5,
+            toolUsePromptTokenCount=4,
+            toolUsePromptTokensDetails=[{"modality": "ODD", "tokenCount": 1}],
+            cacheTokensDetails=[{"modality": "ODD", "tokenCount": 2}],
+            candidatesTokensDetails=[{"modality": "ODD", "tokenCount": 3}],
+        ),
+        "gemini",
+    )
+    assert [(u.field, u.quantity) for u in r.unpriced] == [
+        ("usageMetadata.toolUsePromptTokensDetails[0]", 1),
+        ("usageMetadata.cacheTokensDetails[0]", 2),
+        ("usageMetadata.candidatesTokensDetails[0]", 3),
+    ]
+
+
+def test_grounding_texts_and_plain_chunks() -> None:
+    r = g.read(grounded({"groundingChunks": [{"web": {"uri": "u"}}]}), "gemini")
+    assert r.unpriced == ()
+    r = g.read(grounded({"imageSearchQueries": ["i"]}), "gemini")
+    assert r.unpriced[0].reason == "image search grounding queries: costcalc has no published price for them"
+
+
+def test_fast_read_nested_snake_case_and_null_error_line() -> None:
+    assert g.fast_read({**fast(promptTokenCount=1), "modelStatus": {"some_key": 1}}) is None
+    with pytest.raises(UsageParseError) as err:
+        g.read_batch_result({"error": None, "usageMetadata": {"promptTokenCount": 1}})
+    assert str(err.value) == "response: must be an object, got null"
+
+
+def test_batch_request_error_texts() -> None:
+    for bad, text in [
+        ({"key": 3, "request": {}}, "key: must be a non-empty string, got int 3"),
+        ({"key": "k", "request": [1]}, "request: must be an object, got list [1]"),
+        ({"key": "k", "request": {"model": 5}}, "model: must be a model name, got int 5"),
+    ]:
+        with pytest.raises(InvalidRequestError) as err:
+            g.read_batch_request(bad)
+        assert str(err.value) == text
+
+
+@pytest.mark.parametrize(
+    ("body", "text"),
+    [
+        ({"contents": "x", "generationConfig": [1]}, "generationConfig: must be an object, got list [1]"),
+        (
+            {"contents": "x", "cachedContent": "c"},
+            "cachedContent: names cached content, whose tokens costcalc cannot count offline",
+        ),
+        ({"contents": "x", "tools": {"a": 1}}, "tools: must be a list, got dict {'a': 1}"),
+        ({"contents": "x", "tools": [1]}, "tools[0]: must be an object, got int 1"),
+        (
+            {"contents": "x", "tools": [{"googleSearch": {}}]},
+            "tools[0].googleSearch: the 'googleSearch' tool bills per use or adds tokens that an estimate "
+            "cannot know; estimate the requests without it",
+        ),
+        (
+            {"contents": "x", "generationConfig": {"thinkingConfig": 1}},
+            "generationConfig.thinkingConfig: must be an object, got int 1",
+        ),
+        (
+            {"contents": "x", "generationConfig": {"thinkingConfig": {"thinkingLevel": 1}}},
+            "generationConfig.thinkingConfig.thinkingLevel: must be a string, got int 1",
+        ),
+        (
+            {"contents": "x", "generationConfig": {"thinkingConfig": {"thinkingBudget": -2}}},
+            "generationConfig.thinkingConfig.thinkingBudget: must be -1 (dynamic), 0 (off) or a number of "
+            "tokens, got -2",
+        ),
+        (
+            {"contents": [{"parts": "x"}]},
+            "contents[0]: must be a Content with a list of parts, got dict {'parts': 'x'}",
+        ),
+        (
+            {"contents": [{"role": "user"}]},
+            "contents[0]: must be a Content with a list of parts, got dict {'role': 'user'}",
+        ),
+        ({"contents": [{"parts": [5]}]}, "contents[0].parts[0]: must be an object, got int 5"),
+        ({"contents": [{"parts": [{"text": 5}]}]}, "contents[0].parts[0].text: must be a string, got int 5"),
+        (
+            {"contents": [{"parts": [{"inline_data": {}}]}]},
+            "contents[0].parts[0].inline_data: is a 'inlineData' part, which costcalc cannot estimate "
+            "offline (text and function parts are counted)",
+        ),
+        (
+            {"contents": "x", "generationConfig": {"maxOutputTokens": 5, "max_output_tokens": 5}},
+            "generationConfig.maxOutputTokens: 'maxOutputTokens' is given twice (camelCase and snake_case); "
+            "send one",
+        ),
+        ({"contents": "x", "config": {"cachedContent": "a", "cached_content": "b"}}, None),
+    ],
+)
+def test_count_error_texts(body: dict[str, Any], text: str | None) -> None:
+    with pytest.raises(InvalidRequestError) as err:
+        count(body)
+    if text is not None:
+        assert str(err.value) == text
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"contents": "x", "config": {"cachedContent": "a", "cached_content": "b"}}, "config.cachedContent"),
+        (
+            {"contents": "x", "config": {"systemInstruction": "a", "system_instruction": "b"}},
+            "config.systemInstruction",
+        ),
+        (
+            {"contents": "x", "generationConfig": {"candidateCount": 1, "candidate_count": 1}},
+            "generationConfig.candidateCount",
+        ),
+        (
+            {"contents": "x", "generationConfig": {"thinkingConfig": {}, "thinking_config": {}}},
+            "generationConfig.thinkingConfig",
+        ),
+        (
+            {
+                "contents": "x",
+                "generationConfig": {"thinkingConfig": {"thinkingLevel": "a", "thinking_level": "b"}},
+            },
+            "generationConfig.thinkingConfig.thinkingLevel",
+        ),
+        (
+            {
+                "contents": "x",
+                "generationConfig": {"thinkingConfig": {"thinkingBudget": 1, "thinking_budget": 1}},
+            },
+            "generationConfig.thinkingConfig.thinkingBudget",
+        ),
+        ({"contents": "x", "generationConfig": {"a": 1}, "generation_config": {"a": 1}}, "generationConfig"),
+        ({"contents": "x", "cachedContent": "a", "cached_content": "b"}, "cachedContent"),
+    ],
+)
+def test_count_twice_given_names_their_place(body: dict[str, Any], field: str) -> None:
+    with pytest.raises(InvalidRequestError) as err:
+        count(body)
+    assert err.value.field == field
+
+
+def test_count_config_tools_and_bounds() -> None:
+    rc = count({"contents": "x", "config": {"tools": [{"function_declarations": [{"name": "g"}]}]}})
+    assert rc.input_tokens == n("x") + n('[{"name":"g"}]')
+    assert (
+        count({"contents": "x", "generationConfig": {"maxOutputTokens": 1, "candidateCount": 8}}).output_cap
+        == 1
+    )
+    assert count({"contents": "x", "generationConfig": {"candidateCount": 8}}).choices == 8
+
+
+def test_count_sums_every_part_in_order() -> None:
+    body = {
+        "contents": [
+            {
+                "parts": [
+                    "one",
+                    {"text": "two"},
+                    {"functionCall": {"name": "f"}},
+                    {"thought": True, "text": "three"},
+                ]
+            },
+            {"functionCall": {"name": "g"}},
+            {"function_call": {"name": "h"}},
+        ],
+        "tools": [
+            {"googleSearch": None, "functionDeclarations": [{"name": "a"}]},
+            {"functionDeclarations": [{"name": "b"}]},
+        ],
+    }
+    expected = n("one") + n("two") + n('{"name":"f"}') + n("three") + n('{"name":"g"}') + n('{"name":"h"}')
+    expected += n('[{"name":"a"}]') + n('[{"name":"b"}]')
+    assert count(body).input_tokens == expected

@@ -1231,3 +1231,251 @@ def test_cost_lines() -> None:
 def test_cost_line_errors(amount: Any, error: str) -> None:
     p = o.read_export_page(ubucket({"object": "organization.costs.result", "amount": amount}), "pg")
     assert p.errors == (("pg, bucket 1, result 1", error),)
+
+
+# -- second round: survivors of the first run -------------------------------------------------------
+
+
+def completions(**counts: Any) -> dict[str, Any]:
+    return {"object": "organization.usage.completions.result", **counts}
+
+
+def test_usage_row_errors_name_their_field() -> None:
+    page = o.read_export_page(
+        ubucket(
+            completions(input_tokens=10, output_tokens=1, input_cache_write_tokens=-1),
+            completions(input_tokens=10, output_tokens=1, input_cache_write_30m_tokens=-1),
+            completions(input_tokens=10, input_cached_tokens=20, output_tokens=1),
+            {"object": "organization.usage.audio_speeches.result"},
+            completions(input_tokens=1),
+            completions(output_tokens=1),
+            {"object": "organization.usage.images.result"},
+        ),
+        "pg",
+    )
+    errors = dict(page.errors)
+    assert errors["pg, bucket 1, result 1"] == (
+        "input_cache_write_tokens: must be between 0 and 1000000000000000, got -1"
+    )
+    assert errors["pg, bucket 1, result 2"] == (
+        "input_cache_write_30m_tokens: must be between 0 and 1000000000000000, got -1"
+    )
+    assert errors["pg, bucket 1, result 3"].startswith("usage: inconsistent token counts")
+    assert errors["pg, bucket 1, result 4"] == "characters: is missing"
+    assert errors["pg, bucket 1, result 5"] == "output_tokens: is missing"
+    assert errors["pg, bucket 1, result 6"] == "input_tokens: is missing"
+    assert errors["pg, bucket 1, result 7"] == "images: is missing"
+    # Optional counts may be absent.
+    (b,) = o.read_export_page(
+        ubucket({"object": "organization.usage.embeddings.result", "input_tokens": 3}), "pg"
+    ).buckets
+    assert b.usage.input_tokens == 3
+
+
+def test_usage_row_times_and_reasons() -> None:
+    row = completions(input_tokens=10, output_tokens=1, start_time=86_400, end_time=172_800, odd_count=3)
+    (b,) = o.read_export_page(ubucket(row), "pg").buckets
+    # The row's own times are not quantities; the odd count is refused with its reason.
+    assert [(u.field, u.quantity, u.reason) for u in b.unpriced] == [
+        (
+            "odd_count",
+            3,
+            "the export reports 3 at 'odd_count': a quantity costcalc does not know how to bill; it is "
+            "refused rather than left out of the price",
+        )
+    ]
+    assert b.provider == "openai"
+    assert (b.rate_model, b.tier) == (None, None)  # a completions row without a model
+    (e,) = o.read_export_page(
+        ubucket({"object": "organization.usage.embeddings.result", "input_tokens": 1, "batch": True}), "pg"
+    ).buckets
+    assert e.tier is None  # only completions rows carry a tier
+
+
+def test_bucket_result_key_and_missing_end() -> None:
+    page = o.read_export_page(
+        {
+            "object": "page",
+            "data": [
+                {
+                    "object": "bucket",
+                    "start_time": 1,
+                    "end_time": 2,
+                    "result": [completions(input_tokens=1, output_tokens=1)],
+                },
+                {"object": "bucket", "start_time": 1},
+                {"object": "bucket", "start_time": 1, "end_time": 10**13, "results": []},
+            ],
+        },
+        "pg",
+    )
+    assert len(page.buckets) == 1
+    assert page.errors == (
+        ("pg, bucket 2", "bucket.end_time: is missing"),
+        ("pg, bucket 3", "bucket.end_time: is not a valid Unix time: 10000000000000"),
+    )
+    assert o.read_export_page({"object": "page", "data": []}, "pg").kind == "empty"
+
+
+def test_cost_item_fields_and_errors() -> None:
+    row = {
+        "object": "organization.costs.result",
+        "amount": {"value": "2", "currency": "usd"},
+        "line_item": "ft:gpt-4o:acme, org, output",
+        "api_key_id": "key",
+        "project_id": "p",
+    }
+    page = o.read_export_page(ubucket(row, start=86_400, end=172_800), "pg")
+    (item,) = page.items
+    # rpartition: the model is everything before the last comma.
+    assert (item.model, item.line, item.api_key) == ("ft:gpt-4o:acme, org", "output", "key")
+    assert (item.start, item.end, item.position) == (
+        dt.datetime(1970, 1, 2, tzinfo=UTC),
+        dt.datetime(1970, 1, 3, tzinfo=UTC),
+        "pg, bucket 1, result 1",
+    )
+    assert item.groups == (
+        ("project_id", "p"),
+        ("api_key_id", "key"),
+        ("line_item", "ft:gpt-4o:acme, org, output"),
+    )
+    bad = o.read_export_page(
+        ubucket(
+            {"object": "organization.costs.result", "amount": {"value": "abc", "currency": "usd"}},
+            {
+                "object": "organization.costs.result",
+                "amount": {"value": 1, "currency": "usd"},
+                "quantity": "q",
+            },
+            {"object": "organization.costs.result", "amount": {"value": True, "currency": "usd"}},
+            {"object": "organization.costs.result", "amount": {"value": -0.25, "currency": "usd"}},
+        ),
+        "pg",
+    )
+    assert bad.errors[:2] == (
+        ("pg, bucket 1, result 1", "amount.value: must be an amount of money, got str 'abc'"),
+        ("pg, bucket 1, result 2", "quantity: must be an amount of money, got str 'q'"),
+    )
+    assert bad.errors[2][1].startswith("amount.value: ")
+    assert bad.items[0].amount == D("-0.25")
+
+
+@pytest.mark.parametrize(
+    ("label", "line"),
+    [
+        ("gpt-4o, (cached input)", "cached_input"),
+        ("gpt-4o, input1234567", None),  # seven characters cut only from a " tokens" ending
+        ("gpt-4o, cached input tokens", "cached_input"),
+    ],
+)
+def test_cost_line_words(label: str, line: str | None) -> None:
+    row = {
+        "object": "organization.costs.result",
+        "amount": {"value": 1, "currency": "usd"},
+        "line_item": label,
+    }
+    assert o.read_export_page(ubucket(row), "pg").items[0].line == line
+
+
+def test_export_text_flags_and_empty() -> None:
+    row = completions(input_tokens=1, output_tokens=1, batch=False, model="", project_id="")
+    (b,) = o.read_export_page(ubucket(row), "pg").buckets
+    assert (b.model, b.project) == (None, None)
+    assert b.groups == (("kind", "completions"), ("batch", "false"))
+
+
+def test_svg_part_counts() -> None:
+    base = {"type": "image_generation_call", "status": "completed"}
+    ok = o.read(
+        resp(
+            [{**base, "svg_usage": {"input_tokens": 5, "output_tokens": 3, "total_tokens": 8, "model": "m"}}]
+        ),
+        "openai.responses",
+    )
+    assert ok.unpriced == ()
+    assert ok.parts[0].usage.reasoning_tokens == 0
+    for svg, text in [
+        ({"input_tokens": 1, "model": "m"}, "output[0].svg_usage.output_tokens: is missing"),
+        ({"output_tokens": 1, "model": "m"}, "output[0].svg_usage.input_tokens: is missing"),
+        (
+            {"input_tokens": -1, "output_tokens": 1, "model": "m"},
+            "output[0].svg_usage.input_tokens: must be between 0 and 1000000000000000, got -1",
+        ),
+        (
+            {"input_tokens": 1, "output_tokens": 1, "model": ""},
+            "output[0].svg_usage.model: must name the model that drew the SVG",
+        ),
+    ]:
+        with pytest.raises(UsageParseError) as err:
+            o.read(resp([{**base, "svg_usage": svg}]), "openai.responses")
+        assert str(err.value) == text
+    with pytest.raises(UsageParseError) as err:
+        o.read(
+            resp(
+                [
+                    {
+                        **base,
+                        "svg_usage": {
+                            "input_tokens": 1,
+                            "output_tokens": 1,
+                            "reasoning_tokens": 5,
+                            "model": "m",
+                        },
+                    }
+                ]
+            ),
+            "openai.responses",
+        )
+    assert str(err.value).startswith("output[0].svg_usage: inconsistent token counts")
+
+
+def test_realtime_without_an_event_and_duration_decimals() -> None:
+    r = o.read(
+        {"object": "realtime.response", "usage": {"input_tokens": 4, "output_tokens": 2}}, "openai.realtime"
+    )
+    assert (r.usage.input_tokens, r.shape) == (4, "openai.realtime")
+    t = o.read({"usage": {"type": "duration", "seconds": 0.1}}, "openai.transcription")
+    assert t.usage.units == {"audio_second": D("0.1")}  # the float as written, not its binary value
+    with pytest.raises(UsageParseError) as err:
+        o.read({"usage": {"type": "duration", "seconds": "x"}}, "openai.transcription")
+    assert str(err.value) == "usage.seconds: must be a number of seconds, got str 'x'"
+
+
+def test_responses_fast_path_details_and_odd_tiers() -> None:
+    data = {
+        **resp(),
+        "usage": {
+            "input_tokens": 100,
+            "output_tokens": 50,
+            "input_tokens_details": {"cached_tokens": 40, "cache_write_tokens": 10},
+            "output_tokens_details": {"reasoning_tokens": 20},
+        },
+    }
+    assert o.fast_read(data) == ("openai.responses", "gpt-5", None, None, 100, 40, 10, 50, 20)
+    assert (
+        o.fast_read({**data, "usage": {**data["usage"], "output_tokens_details": {"image_tokens": 1}}})
+        is None
+    )
+    # An unhashable tier is declined, not a crash.
+    assert o.fast_read({**chat(prompt_tokens=1, completion_tokens=1), "service_tier": ["x"]}) is None
+
+
+def test_tool_lookup_skips_other_tools() -> None:
+    out = [{"type": "code_interpreter_call", "container_id": "c"}]
+    tools = [
+        {"type": "function", "name": "f", "model": "other", "container": {"memory_limit": "64g"}},
+        {"type": "code_interpreter", "container": {"memory_limit": "16g"}},
+        {"type": "image_generation", "model": "gpt-image-1"},
+    ]
+    r = o.read(
+        resp(out, tools=tools, tool_usage={"image_gen": {"input_tokens": 1, "output_tokens": 1}}),
+        "openai.responses",
+    )
+    assert r.usage.units == {"code_interpreter_container_16g": 1}
+    assert r.parts[0].model == "gpt-image-1"
+    with pytest.raises(UsageParseError) as err:
+        o.read(
+            resp(out, tools=[{"type": "code_interpreter", "container": {"memory_limit": ["4g"]}}]),
+            "openai.responses",
+        )
+    assert err.value.path == "tools[].container.memory_limit"
