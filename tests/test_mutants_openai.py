@@ -1479,3 +1479,100 @@ def test_tool_lookup_skips_other_tools() -> None:
             "openai.responses",
         )
     assert err.value.path == "tools[].container.memory_limit"
+
+
+# -- third round: survivors of the second run ------------------------------------------------------
+
+
+def test_count_responses_input_and_instructions() -> None:
+    def tokens(endpoint: str, body: dict[str, Any]) -> int:
+        return int(count(endpoint, body, "gpt-5").input_tokens)
+
+    # 3 per message + the role + the text, and 3 to prime the reply: 3 + 1 ("user") + 1 ("hi") + 3.
+    assert tokens("/v1/responses", {"input": "hi"}) == 3 + n("user", "gpt-5") + n("hi", "gpt-5") + 3
+    # The instructions are a system message: 3 + 1 ("system") + 3 ("Be brief.") more.
+    assert tokens("/v1/responses", {"input": "hi", "instructions": "Be brief."}) == 8 + 3 + n(
+        "system", "gpt-5"
+    ) + n("Be brief.", "gpt-5")
+    # Tools count the same whether a Responses tool, a chat tool or a legacy chat function.
+    schema = {"type": "object", "properties": {}}
+    responses = tokens(
+        "/v1/responses", {"input": "hi", "tools": [{"type": "function", "name": "f", "parameters": schema}]}
+    )
+    functions = tokens(
+        "/v1/chat/completions",
+        {"messages": [{"role": "user", "content": "hi"}], "functions": [{"name": "f", "parameters": schema}]},
+    )
+    assert responses == functions > 8
+    with pytest.raises(InvalidRequestError) as err:
+        count("/v1/responses", {}, "gpt-5")
+    assert str(err.value) == "body.input: is missing"
+    with pytest.raises(InvalidRequestError) as err:
+        count("/v1/responses", {"input": []}, "gpt-5")
+    assert str(err.value) == "body.input: must not be empty"
+    with pytest.raises(InvalidRequestError) as err:
+        count("/v1/chat/completions", {"messages": None})
+    assert str(err.value) == "body.messages: must be a non-empty list of messages, got null"
+    with pytest.raises(InvalidRequestError) as err:
+        count("/v1/embeddings", {"input": "x"}, "gpt-5")
+    assert str(err.value) == "body.model: 'gpt-5' is a chat model; /v1/embeddings takes embedding models"
+    with pytest.raises(InvalidRequestError) as err:
+        count("/v1/moderations", {"input": "x"}, "gpt-5")
+    assert "takes moderation models" in str(err.value)
+    with pytest.raises(InvalidRequestError) as err:
+        count("/v1/completions", {"prompt": "x"}, "text-embedding-3-small")
+    assert str(err.value).endswith("/v1/completions takes completion or chat models")
+
+
+def test_responses_item_reasons_and_paths() -> None:
+    r = o.read(
+        resp(
+            [
+                {"type": "file_search_call"},
+                {"type": "file_search_call"},
+                {"type": "shell_call", "environment": {"type": "container"}},
+                {"type": "mystery_call"},
+                {"type": "image_generation_call", "status": "completed"},
+            ]
+        ),
+        "openai.responses",
+    )
+    assert r.usage.units == {"file_search_call": 2}
+    assert [u.reason for u in r.unpriced] == [
+        "a shell call in a hosted container: costcalc has no published price for it",
+        "output item 'mystery_call' is a kind costcalc does not know the billing of; it is refused rather "
+        "than assumed free",
+        "image generation calls whose tokens the response does not report (no tool_usage): they are billed "
+        "at the image model's rates and cannot be priced from this payload",
+    ]
+    assert r.shape == "openai.responses"
+    for body, path in [
+        (resp(tool_usage=5), "tool_usage"),
+        (resp(tool_usage={"web_search": 5}), "tool_usage.web_search"),
+        (resp(tool_usage={"web_search": {"num_requests": -1}}), "tool_usage.web_search.num_requests"),
+        (resp(tool_usage={"image_gen": 5}), "tool_usage.image_gen"),
+        (
+            resp(tool_usage={"image_gen": {"input_tokens": -1, "output_tokens": 1}}),
+            "tool_usage.image_gen.input_tokens",
+        ),
+        (
+            resp(tool_usage={"image_gen": {"input_tokens": 1, "output_tokens": 1, "cached_tokens": 5}}),
+            "tool_usage.image_gen",
+        ),
+        (resp([{"type": "web_search_call", "action": 5}]), "output[0].action"),
+        (resp([{"type": "image_generation_call", "svg_usage": 5}]), "output[0].svg_usage"),
+        (resp([{"type": "shell_call", "environment": 5}]), "output[0].environment"),
+    ]:
+        with pytest.raises(UsageParseError) as err:
+            o.read(body, "openai.responses")
+        assert err.value.path == path, body
+
+
+def test_batch_read_of_a_failure_names_the_line() -> None:
+    with pytest.raises(BatchRequestError) as err:
+        o.read(
+            {"custom_id": "x1", "response": {"status_code": 500, "body": {"error": {"message": "down"}}}},
+            "openai.batch",
+        )
+    assert str(err.value) == "response: request 'x1' returned HTTP 500: down"
+    assert err.value.error == {"error": {"message": "down"}}
