@@ -620,3 +620,55 @@ def test_each_changed_field_prices_as_price_response(kind: str) -> None:
     _check_rows([p for p in payloads for _ in range(2)], at="2026-06-01")
     _check_rows([p for p in payloads for _ in range(2)], at="2026-06-01", strict=False)
     _check_rows([p for p in payloads for _ in range(2)])
+
+
+RESPONSES = {
+    "id": "resp_1",
+    "object": "response",
+    "created_at": 1_760_000_000,
+    "status": "completed",
+    "model": "o4-mini",
+    "output": [{"type": "message", "id": "msg_1", "role": "assistant", "status": "completed", "content": []}],
+    "usage": {
+        "input_tokens": 2_000,
+        "input_tokens_details": {"cached_tokens": 0},
+        "output_tokens": 500,
+        "output_tokens_details": {"reasoning_tokens": 300},
+        "total_tokens": 2_500,
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("payload", "block", "prefix"),
+    [
+        (CHAT, "usage", "usage"),
+        (RESPONSES, "usage", "usage"),
+        (MESSAGE, "usage", "usage"),
+        (GEMINI, "usageMetadata", "usageMetadata"),
+    ],
+    ids=["openai.chat", "openai.responses", "anthropic", "gemini"],
+)
+@pytest.mark.parametrize("nested", [False, True], ids=["top", "nested"])
+def test_every_plain_shape_refuses_an_unknown_number_by_name(
+    payload: dict[str, Any], block: str, prefix: str, nested: bool
+) -> None:
+    # The fast readers take only usage blocks of known fields; a number costcalc does not know,
+    # at the top of the block or inside an object of it, is never dropped: the full reader refuses
+    # it by name (strict) or lists it (lenient), exactly as price_response does.
+    odd = json.loads(json.dumps(payload))
+    if nested:
+        odd[block]["mysteryDetails"] = {"units": 7}
+        field = f"{prefix}.mysteryDetails.units"
+    else:
+        odd[block]["mysteryUnits"] = 7  # camelCase: Gemini names its fields so
+        field = f"{prefix}.mysteryUnits"
+    strict = cc.price_log(lines(payload, odd))
+    assert [e.line for e in strict.errors] == [2]
+    assert field.rsplit(".", 1)[1] in strict.errors[0].reason
+    assert strict.total == cc.price_response(payload).total
+    lenient = cc.price_log(lines(payload, odd), strict=False)
+    assert lenient.errors == []
+    assert [(u.line, u.field, u.quantity) for u in lenient.unpriced] == [(2, field, 7)]
+    assert lenient.total == 2 * cc.price_response(payload).total
+    assert cc.price_response(odd, strict=False).unpriced[0].field == field
