@@ -405,23 +405,28 @@ class UsageSpec:
         )
 
     @cached_property
-    def _plan(self) -> tuple[tuple[str, tuple[str, ...], tuple[tuple[str, str, bool], ...]], ...]:
-        # The read fields grouped by parent object: (dotted parent, its parts, (leaf, name,
-        # required) of each field), in the order the fields are declared.
+    def _plan(
+        self,
+    ) -> tuple[tuple[str, tuple[tuple[str, str], ...], tuple[tuple[str, str, bool], ...], bool], ...]:
+        # The read fields grouped by parent object, in the order they are declared: the dotted
+        # parent, the steps to it (each part and the dotted path before it, for error paths), the
+        # (leaf, name, required) of each field, and whether any of them is required.
         groups: dict[str, list[tuple[str, str, bool]]] = {}
         for key, name in self.read.items():
             if "[]" in key:
                 continue
             parent, _, leaf = key.rpartition(".")
             groups.setdefault(parent, []).append((leaf, name, key in self.required))
-        return tuple(
-            (parent, tuple(parent.split(".")) if parent else (), tuple(leaves))
-            for parent, leaves in groups.items()
-        )
+        plan = []
+        for parent, leaves in groups.items():
+            parts = parent.split(".") if parent else []
+            steps = tuple((part, ".".join(parts[:i])) for i, part in enumerate(parts))
+            plan.append((parent, steps, tuple(leaves), any(required for _, _, required in leaves)))
+        return tuple(plan)
 
     @cached_property
     def _names(self) -> tuple[str, ...]:
-        return tuple(name for _, _, leaves in self._plan for _, name, _ in leaves)
+        return tuple(name for _, _, leaves, _ in self._plan for _, name, _ in leaves)
 
     @cached_property
     def _known(self) -> _Node:
@@ -430,25 +435,22 @@ class UsageSpec:
     def counts(self, block: Mapping[str, Any], path: str) -> dict[str, int]:
         """Every ``read`` field of ``block`` as a count (absent: 0; a ``required`` one: error)."""
         out: dict[str, int] = dict.fromkeys(self._names, 0)
-        for parent, parts, leaves in self._plan:
+        for parent, steps, leaves, needed in self._plan:
             obj: Mapping[str, Any] = block
-            where = f"{path}.{parent}" if path and parent else parent or path
-            if parts:
-                at = path
-                for part in parts:
-                    inner = obj.get(part)
-                    obj = inner if type(inner) is dict else details(obj, part, at)
-                    if not obj:
-                        break
-                    at = f"{at}.{part}" if at else part
-            if not obj and not any(required for _, _, required in leaves):
+            for part, before in steps:
+                inner = obj.get(part)
+                # Paths are built only for the careful reader, which names them in its errors.
+                obj = inner if type(inner) is dict else details(obj, part, _joined(path, before))
+                if not obj:
+                    break
+            if not obj and not needed:
                 continue  # absent: every count is 0
             for leaf, name, required in leaves:
                 value = obj.get(leaf)
                 if type(value) is int and 0 <= value <= MAX_TOKENS:
                     out[name] += value
                 elif value is not None or required:
-                    out[name] += count(obj, leaf, where, required=required)
+                    out[name] += count(obj, leaf, _joined(path, parent), required=required)
         return out
 
     def unknown(self, block: Mapping[str, Any], path: str) -> list[Unpriced]:
@@ -482,6 +484,11 @@ class UsageSpec:
 
 
 _LIST_INDEX: Final = re.compile(r"\[\d+\]")
+
+
+def _joined(path: str, relative: str) -> str:
+    """``relative`` (dotted, may be empty) under ``path`` (may be empty)."""
+    return f"{path}.{relative}" if path and relative else relative or path
 
 
 class _Node:
