@@ -39,6 +39,7 @@ from costcalc.providers.base import (
     make_usage,
     money,
     plain_numbers,
+    read_export_buckets,
     timestamp,
 )
 
@@ -782,38 +783,24 @@ def read_export_page(data: Any, position: str) -> ExportPage:
         raise UsageParseError("is not an Anthropic usage or cost report page", path=position)
     raw = get(data.get("data")) if "starting_at" not in data else [data]
     assert isinstance(raw, list)
-    buckets: list[ExportBucket] = []
-    items: list[CostItem] = []
-    errors: list[tuple[str, str]] = []
-    for b, bucket in enumerate(raw, 1):
-        where = f"{position}, bucket {b}"
-        bucket = get(bucket)
-        try:
-            start = _export_time(bucket, "starting_at")
-            end = _export_time(bucket, "ending_at")
-            if end <= start:
-                raise UsageParseError(f"ending_at {end.isoformat()} is not after starting_at", path="bucket")
-            results = get(bucket.get("results"))
-            if not isinstance(results, list):
-                raise UsageParseError(f"must be a list, got {kind(results)}", path="bucket.results")
-        except UsageParseError as exc:
-            errors.append((where, str(exc)))
-            continue
-        for r, result in enumerate(results, 1):
-            at = f"{where}, result {r}"
-            try:
-                result = get(result)
-                if not is_map(result):
-                    raise UsageParseError(f"must be an object, got {kind(result)}")
-                if "amount" in result:
-                    items.append(_cost_item(result, start, end, at))
-                else:
-                    buckets.append(_usage_bucket(result, start, end, at))
-            except UsageParseError as exc:
-                errors.append((at, str(exc)))
-    if page_kind == "empty":
-        page_kind = "usage" if buckets else "costs" if items else "empty"
-    return ExportPage(PROVIDER, page_kind, tuple(buckets), tuple(items), tuple(errors))
+    return read_export_buckets(
+        PROVIDER,
+        page_kind,
+        raw,
+        position,
+        bounds=("starting_at", "ending_at"),
+        time=_export_time,
+        read_result=_export_row,
+    )
+
+
+def _export_row(
+    result: Mapping[str, Any], start: dt.datetime, end: dt.datetime, at: str
+) -> ExportBucket | CostItem:
+    # A cost report's results carry an amount; a usage report's token counts.
+    if "amount" in result:
+        return _cost_item(result, start, end, at)
+    return _usage_bucket(result, start, end, at)
 
 
 def _usage_bucket(result: Mapping[str, Any], start: dt.datetime, end: dt.datetime, at: str) -> ExportBucket:

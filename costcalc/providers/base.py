@@ -48,6 +48,7 @@ __all__ = [
     "money",
     "plain",
     "plain_numbers",
+    "read_export_buckets",
     "timestamp",
     "unknown_numbers",
 ]
@@ -656,6 +657,61 @@ class ExportPage:
     buckets: tuple[ExportBucket, ...] = ()
     items: tuple[CostItem, ...] = ()
     errors: tuple[tuple[str, str], ...] = ()
+
+
+def read_export_buckets(
+    provider: str,
+    page_kind: str,
+    raw: list[Any],
+    position: str,
+    *,
+    bounds: tuple[str, str],
+    time: Callable[[Mapping[str, Any], str], dt.datetime],
+    read_result: Callable[[Mapping[str, Any], dt.datetime, dt.datetime, str], ExportBucket | CostItem],
+    results: tuple[str, ...] = ("results",),
+) -> ExportPage:
+    """The time buckets of an export page, read: each bucket's ``bounds`` (start and end keys,
+    read by ``time``) and each of its results, read by ``read_result`` into a usage bucket or a
+    cost item. A bucket or result that cannot be read is an error of the page (its position and
+    why); the others are kept. A page of no rows (``page_kind`` "empty") takes the kind of what it
+    holds."""
+    start_key, end_key = bounds
+    buckets: list[ExportBucket] = []
+    items: list[CostItem] = []
+    errors: list[tuple[str, str]] = []
+    for b, bucket in enumerate(raw, 1):
+        where = f"{position}, bucket {b}"
+        bucket = get(bucket)
+        try:
+            if not is_map(bucket):
+                raise UsageParseError(f"must be an object, got {kind(bucket)}")
+            start = time(bucket, start_key)
+            end = time(bucket, end_key)
+            if end <= start:
+                raise UsageParseError(f"{end_key} {end.isoformat()} is not after {start_key}", path="bucket")
+            found = get(next((bucket[k] for k in results if k in bucket), None))
+            if not isinstance(found, list):
+                raise UsageParseError(f"must be a list, got {kind(found)}", path="bucket.results")
+        except UsageParseError as exc:
+            errors.append((where, str(exc)))
+            continue
+        for r, result in enumerate(found, 1):
+            at = f"{where}, result {r}"
+            try:
+                result = get(result)
+                if not is_map(result):
+                    raise UsageParseError(f"must be an object, got {kind(result)}")
+                row = read_result(result, start, end, at)
+            except UsageParseError as exc:
+                errors.append((at, str(exc)))
+                continue
+            if isinstance(row, CostItem):
+                items.append(row)
+            else:
+                buckets.append(row)
+    if page_kind == "empty":
+        page_kind = "usage" if buckets else "costs" if items else "empty"
+    return ExportPage(provider, page_kind, tuple(buckets), tuple(items), tuple(errors))
 
 
 #: The reader each provider registers for a shape.

@@ -45,6 +45,7 @@ from costcalc.providers.base import (
     make_usage,
     money,
     plain_numbers,
+    read_export_buckets,
     timestamp,
     unknown_numbers,
 )
@@ -1390,64 +1391,47 @@ def read_export_page(data: Any, position: str) -> ExportPage:
     buckets_raw = get(data.get("data")) if data.get("object") == "page" else [data]
     if not isinstance(buckets_raw, list):
         raise UsageParseError(f"must be a list of buckets, got {kind(buckets_raw)}", path=f"{position}.data")
-    buckets: list[ExportBucket] = []
-    items: list[CostItem] = []
-    errors: list[tuple[str, str]] = []
-    for b, bucket in enumerate(buckets_raw, 1):
-        where = f"{position}, bucket {b}"
-        bucket = get(bucket)
-        try:
-            if not is_map(bucket):
-                raise UsageParseError(f"must be an object, got {kind(bucket)}")
-            start = _export_time(bucket, "start_time", "bucket")
-            end = _export_time(bucket, "end_time", "bucket")
-            if end <= start:
-                raise UsageParseError(f"end_time {end.isoformat()} is not after start_time", path="bucket")
-            results = get(bucket.get("results", bucket.get("result")))
-            if not isinstance(results, list):
-                raise UsageParseError(f"must be a list, got {kind(results)}", path="bucket.results")
-        except UsageParseError as exc:
-            errors.append((where, str(exc)))
-            continue
-        for r, result in enumerate(results, 1):
-            at = f"{where}, result {r}"
-            try:
-                result = get(result)
-                if not is_map(result):
-                    raise UsageParseError(f"must be an object, got {kind(result)}")
-                obj = result.get("object")
-                if obj == COSTS_OBJECT:
-                    items.append(_cost_item(result, start, end, at))
-                    continue
-                name = obj[len("organization.usage.") : -len(".result")] if isinstance(obj, str) else None
-                if name not in _EXPORT_READ or not isinstance(obj, str) or not obj.endswith(".result"):
-                    raise UsageParseError(
-                        f"is not a usage or costs result kind costcalc reads: {kind(obj)}", path="object"
-                    )
-                usage, unpriced = _usage_row(name, result)
-                model = _export_text(result, "model")
-                buckets.append(
-                    ExportBucket(
-                        provider=PROVIDER,
-                        kind=name,
-                        start=start,
-                        end=end,
-                        position=at,
-                        usage=usage,
-                        model=model,
-                        rate_model=TOOL_RATE_MODEL if name in _MODELLESS and model is None else None,
-                        project=_export_text(result, "project_id"),
-                        api_key=_export_text(result, "api_key_id"),
-                        tier=_export_tier(result) if name == "completions" else None,
-                        unpriced=tuple(unpriced),
-                        groups=(("kind", name), *_export_groups(result)),
-                    )
-                )
-            except UsageParseError as exc:
-                errors.append((at, str(exc)))
-    if page_kind == "empty":
-        page_kind = "usage" if buckets else "costs" if items else "empty"
-    return ExportPage(PROVIDER, page_kind, tuple(buckets), tuple(items), tuple(errors))
+    return read_export_buckets(
+        PROVIDER,
+        page_kind,
+        buckets_raw,
+        position,
+        bounds=("start_time", "end_time"),
+        time=lambda bucket, key: _export_time(bucket, key, "bucket"),
+        read_result=_export_row,
+        results=("results", "result"),
+    )
+
+
+def _export_row(
+    result: Mapping[str, Any], start: dt.datetime, end: dt.datetime, at: str
+) -> ExportBucket | CostItem:
+    # Each result names its kind: a Costs API result, or one of the Usage API's kinds.
+    obj = result.get("object")
+    if obj == COSTS_OBJECT:
+        return _cost_item(result, start, end, at)
+    name = obj[len("organization.usage.") : -len(".result")] if isinstance(obj, str) else None
+    if name not in _EXPORT_READ or not isinstance(obj, str) or not obj.endswith(".result"):
+        raise UsageParseError(
+            f"is not a usage or costs result kind costcalc reads: {kind(obj)}", path="object"
+        )
+    usage, unpriced = _usage_row(name, result)
+    model = _export_text(result, "model")
+    return ExportBucket(
+        provider=PROVIDER,
+        kind=name,
+        start=start,
+        end=end,
+        position=at,
+        usage=usage,
+        model=model,
+        rate_model=TOOL_RATE_MODEL if name in _MODELLESS and model is None else None,
+        project=_export_text(result, "project_id"),
+        api_key=_export_text(result, "api_key_id"),
+        tier=_export_tier(result) if name == "completions" else None,
+        unpriced=tuple(unpriced),
+        groups=(("kind", name), *_export_groups(result)),
+    )
 
 
 def _cost_item(result: Mapping[str, Any], start: dt.datetime, end: dt.datetime, at: str) -> CostItem:
