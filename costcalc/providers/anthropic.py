@@ -33,6 +33,8 @@ from costcalc.providers.base import (
     UsageSpec,
     details,
     effort_for_budget,
+    export_groups,
+    export_text,
     get,
     is_map,
     kind,
@@ -724,22 +726,9 @@ def _export_time(bucket: Mapping[str, Any], key: str) -> dt.datetime:
     return at
 
 
-def _export_text(result: Mapping[str, Any], key: str) -> str | None:
-    value = get(result.get(key))
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
-        raise UsageParseError(f"must be a string, got {kind(value)}", path=key)
-    return value
-
-
-def _export_groups(result: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
-    return tuple((key, text) for key in _EXPORT_GROUPS if (text := _export_text(result, key)) is not None)
-
-
 def _export_tier(result: Mapping[str, Any]) -> str | None:
-    raw = _export_text(result, "service_tier")
-    speed = _export_text(result, "speed")
+    raw = export_text(result, "service_tier")
+    speed = export_text(result, "speed")
     if speed not in (None, "standard", "fast"):
         raise UsageParseError(f"speed {speed!r} is not one costcalc prices", path="speed")
     if raw is not None and raw not in EXPORT_TIERS:
@@ -755,7 +744,7 @@ def _export_tier(result: Mapping[str, Any]) -> str | None:
 
 
 def _export_band(result: Mapping[str, Any]) -> bool | None:
-    raw = _export_text(result, "context_window")
+    raw = export_text(result, "context_window")
     if raw is None:
         return None
     if raw not in CONTEXT_BANDS:
@@ -767,7 +756,7 @@ def _export_band(result: Mapping[str, Any]) -> bool | None:
 
 
 def _export_surcharges(result: Mapping[str, Any]) -> tuple[str, ...]:
-    geo = _export_text(result, "inference_geo")
+    geo = export_text(result, "inference_geo")
     if geo is None or geo.lower() in _GLOBAL_GEO:
         return ()
     return (f"inference_geo_{geo.lower()}",)
@@ -822,14 +811,14 @@ def _usage_bucket(result: Mapping[str, Any], start: dt.datetime, end: dt.datetim
         end=end,
         position=at,
         usage=usage,
-        model=_export_text(result, "model"),
-        project=_export_text(result, "workspace_id"),
-        api_key=_export_text(result, "api_key_id"),
+        model=export_text(result, "model"),
+        project=export_text(result, "workspace_id"),
+        api_key=export_text(result, "api_key_id"),
         tier=_export_tier(result),
         long_context=_export_band(result),
         surcharges=_export_surcharges(result),
         unpriced=tuple(unpriced),
-        groups=_export_groups(result),
+        groups=export_groups(result, _EXPORT_GROUPS),
     )
 
 
@@ -855,9 +844,9 @@ def _cost_item(result: Mapping[str, Any], start: dt.datetime, end: dt.datetime, 
         list_amount = money(list_text.lstrip("-"), "list_amount", scale=-2)
         if list_text.startswith("-"):
             list_amount = list_amount.copy_negate()
-    cost_type = _export_text(result, "cost_type")
-    token_type = _export_text(result, "token_type")
-    description = _export_text(result, "description")
+    cost_type = export_text(result, "cost_type")
+    token_type = export_text(result, "token_type")
+    description = export_text(result, "description")
     line: str | None = None
     label: str | None = None
     if token_type is not None:
@@ -878,11 +867,11 @@ def _cost_item(result: Mapping[str, Any], start: dt.datetime, end: dt.datetime, 
         currency=currency,
         line=line,
         label=label,
-        model=_export_text(result, "model"),
-        project=_export_text(result, "workspace_id"),
-        api_key=_export_text(result, "api_key_id"),
+        model=export_text(result, "model"),
+        project=export_text(result, "workspace_id"),
+        api_key=export_text(result, "api_key_id"),
         tier=_export_tier(result),
         long_context=_export_band(result),
-        groups=_export_groups(result),
+        groups=export_groups(result, _EXPORT_GROUPS),
         list_amount=list_amount,
     )

@@ -41,6 +41,8 @@ __all__ = [
     "count",
     "details",
     "effort_for_budget",
+    "export_groups",
+    "export_text",
     "get",
     "is_map",
     "kind",
@@ -657,6 +659,26 @@ class ExportPage:
     buckets: tuple[ExportBucket, ...] = ()
     items: tuple[CostItem, ...] = ()
     errors: tuple[tuple[str, str], ...] = ()
+
+
+def export_text(result: Mapping[str, Any], key: str, *, flags: bool = False) -> str | None:
+    """A grouping label of an export row (``project_id``, ``model``...): None when absent or
+    empty; with ``flags``, a true/false flag reads as ``"true"``/``"false"`` (OpenAI's ``batch``)."""
+    value = get(result.get(key))
+    if value is None or value == "":
+        return None
+    if flags and isinstance(value, bool):
+        return "true" if value else "false"
+    if not isinstance(value, str):
+        raise UsageParseError(f"must be a string, got {kind(value)}", path=key)
+    return value
+
+
+def export_groups(
+    result: Mapping[str, Any], keys: Iterable[str], *, flags: bool = False
+) -> tuple[tuple[str, str], ...]:
+    """The (key, label) of each of ``keys`` that ``result`` is grouped by (see :func:`export_text`)."""
+    return tuple((key, text) for key in keys if (text := export_text(result, key, flags=flags)) is not None)
 
 
 def read_export_buckets(

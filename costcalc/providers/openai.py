@@ -39,6 +39,8 @@ from costcalc.providers.base import (
     cached_media_bounds,
     count,
     details,
+    export_groups,
+    export_text,
     get,
     is_map,
     kind,
@@ -1275,29 +1277,9 @@ def _export_time(bucket: Mapping[str, Any], key: str, where: str) -> dt.datetime
     return at
 
 
-def _export_text(result: Mapping[str, Any], key: str) -> str | None:
-    value = get(result.get(key))
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if not isinstance(value, str):
-        raise UsageParseError(f"must be a string, got {kind(value)}", path=key)
-    return value
-
-
-def _export_groups(result: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
-    out = []
-    for key in _EXPORT_GROUPS:
-        text = _export_text(result, key)
-        if text is not None:
-            out.append((key, text))
-    return tuple(out)
-
-
 def _export_tier(result: Mapping[str, Any]) -> str | None:
     batch = get(result.get("batch"))
-    raw = _export_text(result, "service_tier")
+    raw = export_text(result, "service_tier", flags=True)
     if batch is not None and not isinstance(batch, bool):
         raise UsageParseError(f"must be true, false or null, got {kind(batch)}", path="batch")
     if raw is not None:
@@ -1416,7 +1398,7 @@ def _export_row(
             f"is not a usage or costs result kind costcalc reads: {kind(obj)}", path="object"
         )
     usage, unpriced = _usage_row(name, result)
-    model = _export_text(result, "model")
+    model = export_text(result, "model", flags=True)
     return ExportBucket(
         provider=PROVIDER,
         kind=name,
@@ -1426,11 +1408,11 @@ def _export_row(
         usage=usage,
         model=model,
         rate_model=TOOL_RATE_MODEL if name in _MODELLESS and model is None else None,
-        project=_export_text(result, "project_id"),
-        api_key=_export_text(result, "api_key_id"),
+        project=export_text(result, "project_id", flags=True),
+        api_key=export_text(result, "api_key_id", flags=True),
         tier=_export_tier(result) if name == "completions" else None,
         unpriced=tuple(unpriced),
-        groups=(("kind", name), *_export_groups(result)),
+        groups=(("kind", name), *export_groups(result, _EXPORT_GROUPS, flags=True)),
     )
 
 
@@ -1444,7 +1426,7 @@ def _cost_item(result: Mapping[str, Any], start: dt.datetime, end: dt.datetime, 
     currency = get(amount.get("currency"))
     if not isinstance(currency, str) or not currency:
         raise UsageParseError(f"must be a currency code, got {kind(currency)}", path="amount.currency")
-    label = _export_text(result, "line_item")
+    label = export_text(result, "line_item", flags=True)
     model = line = tier = None
     if label is not None:
         model, line, tier = _cost_line(label)
@@ -1459,12 +1441,12 @@ def _cost_item(result: Mapping[str, Any], start: dt.datetime, end: dt.datetime, 
         line=line,
         label=label,
         model=model,
-        project=_export_text(result, "project_id"),
-        api_key=_export_text(result, "api_key_id"),
+        project=export_text(result, "project_id", flags=True),
+        api_key=export_text(result, "api_key_id", flags=True),
         tier=tier,
         quantity=None if quantity is None else money(quantity, "quantity"),
-        unit=_export_text(result, "quantity_unit"),
-        groups=_export_groups(result),
+        unit=export_text(result, "quantity_unit", flags=True),
+        groups=export_groups(result, _EXPORT_GROUPS, flags=True),
     )
 
 
