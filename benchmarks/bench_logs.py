@@ -48,7 +48,8 @@ out = {"lines": n}
 """,
     "log": """
 import costcalc as cc
-cc.get_model("gpt-4o")  # loading the catalog is not the job's cost
+import pyarrow
+cc.get_model("gpt-4o")  # loading the catalog (and importing pyarrow) is not the job's cost
 start = time.process_time()
 cost = cc.price_log(sys.argv[1], progress=False)
 rows = cost.to_arrow().num_rows

@@ -29,7 +29,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from types import ModuleType
-from typing import Any, ClassVar, Final, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
@@ -44,6 +44,9 @@ from costcalc.logs import Ledger
 from costcalc.pricing import TIERS
 from costcalc.providers.base import BatchFailure, FastReading, is_map, kind
 from costcalc.reasoning import EFFORTS
+
+if TYPE_CHECKING:
+    from costcalc.providers.line_schema import LineReading
 
 __all__ = [
     "BatchCost",
@@ -625,27 +628,27 @@ def price_batch_output(
     failed: list[LineError] = []
     errors: list[LineError] = []
     batch = _File("result")
-    for number, data in records(source, progress, "pricing", errors):
-        try:
-            fast = batch.read_fast(number, data)
-            if fast is not None and ledger.add_fast(number, fast, batch.current):
-                continue
-            _, result = batch.read(number, data)
-            reading = result.reading
-            if result.failure is not None or reading is None:
-                failure = result.failure or BatchFailure("failed", "no response")
-                failed.append(
-                    LineError(
-                        line=number, custom_id=batch.current, reason=_failure(failure), status=failure.status
-                    )
+
+    def read(number: int, data: Mapping[str, Any]) -> LineReading | None:
+        fast = batch.read_fast(number, data)
+        return None if fast is None else (batch.current, fast)
+
+    def fallback(number: int, data: Mapping[str, Any], found: LineReading | None) -> None:
+        _, result = batch.read(number, data)
+        reading = result.reading
+        if result.failure is not None or reading is None:
+            failure = result.failure or BatchFailure("failed", "no response")
+            failed.append(
+                LineError(
+                    line=number, custom_id=batch.current, reason=_failure(failure), status=failure.status
                 )
-                continue
-            ledger.add_reading(number, reading, batch.current or "", fast)
-        except BatchFileError:
-            raise
-        except Exception as exc:  # every error of a line is that line's, never the file's
-            errors.append(LineError(line=number, custom_id=batch.current, reason=reason(exc)))
-            continue
+            )
+            return
+        ledger.add_reading(number, reading, batch.current or "", None if found is None else found[1])
+
+    ledger.price_all(
+        records(source, progress, "pricing", errors), read, fallback, errors, lambda: batch.current
+    )
     batch.check_found(errors)
     errors.sort(key=lambda e: e.line)
     per_model: dict[str, list[int]] = {}

@@ -30,6 +30,7 @@ __all__ = [
     "numbered",
     "parse_line",
     "reason",
+    "record",
     "records",
     "size_of",
 ]
@@ -142,25 +143,30 @@ def records(
     with progress_bar(progress, size_of(source), description) as bar:
         advance = bar.advance
         for number, raw in numbered(source):
-            if type(raw) is bytes and number > 1:  # the common case, first: a line of a file
-                advance(len(raw))
-                try:
-                    data = parse(raw)
-                except ValueError:
-                    pass  # blank, or not JSON: parse_line says which
-                else:
-                    if type(data) is dict:
-                        yield number, data
-                        continue
-            else:
-                advance(len(raw) if isinstance(raw, str | bytes) else 1)
-            try:
-                data = parse_line(raw, parse, first=number == 1)
-            except BadLineError as exc:
-                errors.append(LineError(line=number, custom_id=None, reason=str(exc)))
-                continue
+            advance(len(raw) if isinstance(raw, str | bytes) else 1)
+            data = record(number, raw, parse, errors)
             if data is not None:
                 yield number, data
+
+
+def record(
+    number: int, raw: Any, parse: Callable[[str | bytes], Any], errors: list[LineError]
+) -> Mapping[str, Any] | None:
+    """Line ``number`` (raw text, bytes or an object) as an object; None for a blank line or a bad
+    one, which is added to ``errors``."""
+    if type(raw) is bytes and number > 1:  # the common case, first: a line of a file
+        try:
+            data = parse(raw)
+        except ValueError:
+            pass  # blank, or not JSON: parse_line says which
+        else:
+            if type(data) is dict:
+                return data
+    try:
+        return parse_line(raw, parse, first=number == 1)
+    except BadLineError as exc:
+        errors.append(LineError(line=number, custom_id=None, reason=str(exc)))
+        return None
 
 
 def parse_line(raw: Any, parse: Callable[[str | bytes], Any], *, first: bool) -> Mapping[str, Any] | None:
@@ -173,7 +179,7 @@ def parse_line(raw: Any, parse: Callable[[str | bytes], Any], *, first: bool) ->
         try:
             data = parse(raw)
         except ValueError as exc:
-            raise BadLineError(_not_json(raw, exc)) from None
+            data = _wide_numbers(raw, exc)
     elif isinstance(raw, Undecodable):
         raise BadLineError(f"not valid text: {raw.error}; the lines after it could not be read")
     else:
@@ -183,6 +189,27 @@ def parse_line(raw: Any, parse: Callable[[str | bytes], Any], *, first: bool) ->
             raise BadLineError(describe(exc)) from None
     if not is_map(data):
         raise BadLineError(f"a line must be a JSON object, got {type(data).__name__}")
+    return data
+
+
+def _wide_numbers(raw: str | bytes, exc: ValueError) -> Any:
+    """A line refused by orjson only for a number beyond a double's range (``1e999``: valid
+    JSON, which orjson cannot hold) is read by the standard library's parser, the number as an
+    infinity (a count or an amount there is then refused by name; in the text of an answer it is
+    nothing to price). Any other fault is the line's :class:`BadLineError`."""
+    if "number is infinity" not in str(exc):
+        raise BadLineError(_not_json(raw, exc)) from None
+    import json
+
+    def refuse(constant: str) -> Any:
+        raise ValueError(f"{constant} is not JSON")
+
+    try:
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        data = json.loads(text, parse_constant=refuse)
+        json.dumps(data, ensure_ascii=False).encode("utf-8")  # no lone surrogate anywhere
+    except (ValueError, RecursionError):
+        raise BadLineError(_not_json(raw, exc)) from None
     return data
 
 

@@ -4,13 +4,18 @@ A log is JSON Lines of what :func:`costcalc.price_response` accepts (one respons
 any provider), or an iterable of lines, dicts or SDK objects. Each response is priced as
 ``price_response`` prices it: at the tier and on the day it carries (``at=`` overrides the day).
 
-Speed. A plain response of a base shape (OpenAI Chat Completions and Responses, Anthropic
-Messages, Gemini generateContent) whose usage holds only text tokens, cache reads and writes and
-reasoning is read straight from the parsed JSON by its provider's ``fast_read`` (an allowlist of
-the fields that appear: anything else goes to the full reader, so nothing is skipped). Its cost
-is computed in integers (units of 10**-28 USD) from the rates resolved once per (model, tier,
-day); the first response of each such key is read and priced by the full reader too, and the key
-is priced that way for good when the two disagree. Every other response takes the full path.
+Speed. A line of a file is first decoded straight from its bytes by the line readers
+(:func:`costcalc.providers.line_reader`: msgspec schemas of a plain response of each base shape,
+OpenAI Chat Completions and Responses, Anthropic Messages, Gemini generateContent, whose usage
+holds only text tokens, cache reads and writes and reasoning). Every key of such a response and of
+its usage block is declared, so anything else (another field, a vendor's mark, a value of another
+type) sends the line to the full path; the text of the answer is skipped, never built. A line
+read so is exactly what its provider's ``fast_read`` gives for the parsed line (tested line by
+line), and parsed responses (an iterable of dicts or SDK objects) are read by ``fast_read``. Its
+cost is computed in integers (units of 10**-28 USD) from the rates resolved once per (model,
+tier, day); the first response of each (shape, model, tier) is read and priced by the full reader
+too, and that key is priced that way for good when the two disagree. Every other line is parsed
+with orjson and takes the full path.
 
 Rows are kept per column (arrays of integers, lists of strings), not as one object per
 response, and exported with :meth:`LogCost.to_arrow` (``pip install "costcalc[tables]"``); with
@@ -21,8 +26,9 @@ kept, so memory stays flat however long the log is.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from array import array
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Final
@@ -30,17 +36,18 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from costcalc._money import EXACT, ZERO, tidy
-from costcalc.catalog import Catalog, as_date, catalog_or_default
-from costcalc.errors import InvalidInputError
-from costcalc.lines import BatchFileError, LineError, Source, reason, records
+from costcalc.catalog import Catalog, ResolvedModel, as_date, catalog_or_default
+from costcalc.errors import InvalidInputError, NoPriceError
+from costcalc.lines import BatchFileError, LineError, Source, loads, reason, record, records, size_of
 from costcalc.pricing import Rates
-from costcalc.providers import fast_read, read
+from costcalc.providers import fast_read, line_reader, read
 from costcalc.providers.base import FastReading, Reading
+
+if TYPE_CHECKING:
+    from costcalc.providers.line_schema import LineReading
 from costcalc.responses import price_reading, response_shape
 
 if TYPE_CHECKING:
-    import os
-
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -218,9 +225,11 @@ class Ledger:
         self.strict = strict
         self.keep = keep_rows or parquet is not None
         self.rows = _Columns()
-        self.appends = self.rows.appends()
         self.scale = SCALE
         self.entries: dict[tuple[str, str | None, str | None, int], _Entry | None] = {}
+        #: The (shape, model name, tier) keys whose first response the full reader read as the
+        #: fast reader did, with their model: another day of theirs needs only its rates.
+        self.verified: dict[tuple[str, str | None, str | None], ResolvedModel] = {}
         self.sums: dict[tuple[str, str, str, int], list[int]] = {}
         self.unpriced: list[LineUnpriced] = []
         self.parquet = parquet
@@ -231,53 +240,133 @@ class Ledger:
     # -- one response ---------------------------------------------------------------------------
 
     def add(self, number: int, data: Mapping[str, Any]) -> None:
-        """Price the response on line ``number``; its errors are raised, nothing recorded."""
+        """Price the response on line ``number`` by the full reader (a first response of its key
+        sets the key's rates, see :meth:`add_reading`); its errors are raised, nothing recorded."""
         ident = data.get("id")
         if type(ident) is not str:
             ident = data.get("responseId")  # Gemini's
             if type(ident) is not str:
                 ident = None
         fast = fast_read(data) if self.shape is None else None
-        if fast is not None and self.add_fast(number, fast, ident):
-            return
         cat = self.catalog
         named = data.get("model")
         hint = None if isinstance(named, str) and named else self.model
         shape = self.shape or response_shape(data, model=hint, provider=self.provider, catalog=cat)
         self.add_reading(number, read(data, shape), ident, fast)
 
-    def add_fast(self, number: int, fast: FastReading, ident: str | None) -> bool:
-        """Price a response a provider's ``fast_read`` read, from the rates of its (shape, model,
-        tier, day); False when it needs the full reading (:meth:`add_reading`): the first of its
-        key, a key the full reader reads otherwise, tokens of a kind the model has no rate for."""
-        shape, name, tier, day, inp, cached, write, out, reasoning = fast
-        if self.at_day is not None:
-            day = self.at_day
-        elif day is None:
-            day = self.today
-        entry = self.entries.get((shape, name, tier, day))
-        if entry is None:
-            return False
-        rates = entry[5] if inp > entry[3] else entry[4]
-        if rates is None:
-            return False
-        uncached = inp - cached - write
-        gaps = rates[4]
-        if gaps and (
-            (gaps & 1 and uncached) or (gaps & 2 and cached) or (gaps & 4 and write) or (gaps & 8 and out)
-        ):
-            return False
-        cost = uncached * rates[0] + cached * rates[1] + write * rates[2] + out * rates[3]
-        sums = entry[6]
-        sums[0] += 1
-        sums[1] += cost
-        sums[2] += inp
-        sums[3] += out
-        if self.keep:
-            self._row(
-                number, ident, entry[0], entry[1], entry[2], day, inp, cached, write, out, reasoning, cost
-            )
-        return True
+    def price_all(
+        self,
+        items: Iterable[tuple[int, Any]],
+        read: Callable[[int, Any], LineReading | None],
+        fallback: Callable[[int, Any, LineReading | None], None],
+        errors: list[LineError],
+        error_id: Callable[[], str | None] = lambda: None,
+    ) -> None:
+        """Price every (number, item): ``read`` gives the id and the fast reading of a plain
+        response (None for any other), which is priced here in integers from the rates of its
+        (shape, model, tier, day); any other item, the first of its key, and tokens of a kind the
+        model has no rate for go to ``fallback`` (with what ``read`` gave), which reads it in
+        full (:meth:`add_reading`).
+        An error of an item is added to ``errors`` with its number (and ``error_id()``); a
+        :class:`BatchFileError` (a file of another kind) ends the job."""
+        entries = self.entries
+        at_day = self.at_day
+        today = self.today
+        keep = self.keep
+        a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11 = self.rows.appends()
+        held = self.rows.lines
+        for number, item in items:
+            try:
+                found = read(number, item)
+                if found is not None:
+                    ident, (shape, name, tier, day, inp, cached, write, out, reasoning) = found
+                    if at_day is not None:
+                        day = at_day
+                    elif day is None:
+                        day = today
+                    entry = entries.get((shape, name, tier, day))
+                    if entry is None:
+                        entry = self._derive(shape, name, tier, day)
+                    if entry is not None:
+                        rates = entry[5] if inp > entry[3] else entry[4]
+                        uncached = inp - cached - write
+                        if rates is not None and (
+                            not rates[4]
+                            or not (
+                                (rates[4] & 1 and uncached)
+                                or (rates[4] & 2 and cached)
+                                or (rates[4] & 4 and write)
+                                or (rates[4] & 8 and out)
+                            )
+                        ):
+                            cost = uncached * rates[0] + cached * rates[1] + write * rates[2] + out * rates[3]
+                            sums = entry[6]
+                            sums[0] += 1
+                            sums[1] += cost
+                            sums[2] += inp
+                            sums[3] += out
+                            if keep:
+                                a0(number)
+                                a1(ident)
+                                a2(entry[0])
+                                a3(entry[1])
+                                a4(entry[2])
+                                a5(day)
+                                a6(inp)
+                                a7(cached)
+                                a8(write)
+                                a9(out)
+                                a10(reasoning)
+                                a11(cost)
+                                if len(held) >= _BATCH_ROWS and self.parquet is not None:
+                                    self.flush()  # new columns: bind their appends
+                                    a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11 = self.rows.appends()
+                                    held = self.rows.lines
+                            continue
+                fallback(number, item, found)
+            except BatchFileError:
+                raise
+            except Exception as exc:  # every error of a line is that line's, never the file's
+                errors.append(LineError(line=number, custom_id=error_id(), reason=reason(exc)))
+
+    def add_lines(
+        self, lines: Iterable[bytes], errors: list[LineError], advance: Callable[[int], None]
+    ) -> None:
+        """Price every line of a binary file (numbered from 1): plain responses are read by the
+        line readers (:func:`costcalc.providers.line_reader`, which give what :func:`fast_read`
+        gives for the parsed line), every other line is parsed and read in full."""
+        read_line = line_reader()
+        parse = loads()
+
+        def read(number: int, raw: bytes) -> LineReading | None:
+            advance(len(raw))
+            return read_line(raw)
+
+        def fallback(number: int, raw: bytes, found: LineReading | None) -> None:
+            data = record(number, raw, parse, errors)
+            if data is not None:
+                self.add(number, data)
+
+        self.price_all(enumerate(lines, start=1), read, fallback, errors)
+
+    def add_records(self, records: Iterable[tuple[int, Mapping[str, Any]]], errors: list[LineError]) -> None:
+        """Price parsed responses, numbered: plain ones read by :func:`fast_read`."""
+
+        def read(number: int, data: Mapping[str, Any]) -> LineReading | None:
+            fast = fast_read(data) if self.shape is None else None
+            if fast is None:
+                return None
+            ident = data.get("id")
+            if type(ident) is not str:
+                ident = data.get("responseId")  # Gemini's
+                if type(ident) is not str:
+                    ident = None
+            return ident, fast
+
+        def fallback(number: int, data: Mapping[str, Any], found: LineReading | None) -> None:
+            self.add(number, data)
+
+        self.price_all(records, read, fallback, errors)
 
     def add_reading(
         self, number: int, reading: Reading, ident: str | None, fast: FastReading | None = None
@@ -353,8 +442,26 @@ class Ledger:
         ):
             return None
         resolved = self.catalog.resolve(name or self.model or "", self.provider)
+        self.verified[shape, name, tier] = resolved
+        return self._entry_at(resolved, tier, day)
+
+    def _derive(self, shape: str, name: str | None, tier: str | None, day: int) -> _Entry | None:
+        """The entry of a new day of a (shape, model, tier) whose reading was checked on another
+        day: the rates in force that day (nothing but the rates depends on the day). None when
+        the key is unchecked, or the model has no rate for it (the full path says why)."""
+        key = (shape, name, tier, day)
+        resolved = self.verified.get(key[:3])
+        if resolved is None or key in self.entries:
+            return None
+        entry = self.entries[key] = self._entry_at(resolved, tier, day)
+        return entry
+
+    def _entry_at(self, resolved: ResolvedModel, tier: str | None, day: int) -> _Entry | None:
         chosen = tier or "standard"
-        found = resolved.tiers_at(_EPOCH + dt.timedelta(days=day)).get(chosen)
+        try:
+            found = resolved.tiers_at(_EPOCH + dt.timedelta(days=day)).get(chosen)
+        except NoPriceError:  # a day before its first price
+            return None
         if found is None:
             return None
         above, base, _pt, long, _lpt = found
@@ -402,7 +509,10 @@ class Ledger:
         self.rows.costs[:] = [c * factor for c in self.rows.costs]
         for sums in self.sums.values():
             sums[1] *= factor
-        self.entries = {k: None if e is None else self._rescaled(e, factor) for k, e in self.entries.items()}
+        # In place: a loop pricing a file holds the dict.
+        self.entries.update(
+            {k: None if e is None else self._rescaled(e, factor) for k, e in self.entries.items()}
+        )
 
     @staticmethod
     def _rescaled(entry: _Entry, factor: int) -> _Entry:
@@ -428,20 +538,13 @@ class Ledger:
         reasoning: int,
         cost: int,
     ) -> None:
-        a = self.appends
-        a[0](number)
-        a[1](ident)
-        a[2](model)
-        a[3](provider)
-        a[4](tier)
-        a[5](day)
-        a[6](inp)
-        a[7](cached)
-        a[8](write)
-        a[9](out)
-        a[10](reasoning)
-        a[11](cost)
-        if self.parquet is not None and len(self.rows.lines) >= _BATCH_ROWS:
+        for append, value in zip(
+            self.rows.appends(),
+            (number, ident, model, provider, tier, day, inp, cached, write, out, reasoning, cost),
+            strict=True,
+        ):
+            append(value)
+        if self.parquet is not None and len(self.rows) >= _BATCH_ROWS:
             self.flush()
 
     # -- output ---------------------------------------------------------------------------------
@@ -457,7 +560,6 @@ class Ledger:
             self.writer = pq.ParquetWriter(str(Path(self.parquet)), table.schema, **_WRITER_OPTIONS)
         self.writer.write_table(table)
         self.rows = _Columns()
-        self.appends = self.rows.appends()
         del table
         _pyarrow().default_memory_pool().release_unused()  # keep memory flat between batches
 
@@ -613,13 +715,14 @@ def price_log(
         parquet=parquet,
     )
     errors: list[LineError] = []
-    add = ledger.add
     try:
-        for number, data in records(source, progress, "pricing", errors):
-            try:
-                add(number, data)
-            except Exception as exc:  # every error of a line is that line's, never the log's
-                errors.append(LineError(line=number, custom_id=None, reason=reason(exc)))
+        if isinstance(source, str | os.PathLike) and shape is None:
+            from costcalc._display import progress_bar
+
+            with progress_bar(progress, size_of(source), "pricing") as bar, open(source, "rb") as handle:
+                ledger.add_lines(handle, errors, bar.advance)
+        else:
+            ledger.add_records(records(source, progress, "pricing", errors), errors)
     finally:
         ledger.close()
     errors.sort(key=lambda e: e.line)

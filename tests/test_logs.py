@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import decimal
 import io
@@ -20,7 +21,7 @@ from hypothesis import strategies as st
 
 import costcalc as cc
 from costcalc.cli import main
-from costcalc.providers import detect, fast_read, read
+from costcalc.providers import MODULES, detect, fast_read, line_reader, read
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))
 from generate_log import responses_log
@@ -672,3 +673,161 @@ def test_every_plain_shape_refuses_an_unknown_number_by_name(
     assert [(u.line, u.field, u.quantity) for u in lenient.unpriced] == [(2, field, 7)]
     assert lenient.total == 2 * cc.price_response(payload).total
     assert cc.price_response(odd, strict=False).unpriced[0].field == field
+
+
+# -- a file's lines read from their bytes (msgspec schemas): exactly what fast_read reads --------------
+
+
+def _ident(payload: dict[str, Any]) -> Any:
+    ident = payload.get("id")
+    if not isinstance(ident, str):
+        ident = payload.get("responseId")
+    return ident if isinstance(ident, str) else None
+
+
+def _same_reading(payload: Any) -> bool:
+    """The line reader gives nothing for ``payload``'s line, or exactly what fast_read gives."""
+    raw = orjson.dumps(payload)
+    found = line_reader()(raw)
+    if found is None:
+        return False
+    assert isinstance(payload, dict)
+    assert found == (_ident(payload), fast_read(payload)), payload
+    return True
+
+
+@pytest.mark.parametrize("kind", sorted(CHANGES))
+def test_line_reader_reads_what_fast_read_reads(kind: str) -> None:
+    # The plain base payload is read from its bytes (else the file path would never be fast).
+    assert _same_reading(BASES[kind]())
+    for change in CHANGES[kind]:
+        payload = BASES[kind]()
+        change(payload)
+        _same_reading(payload)
+    for payload in [*VARIED, *responses_log(300, seed=21)]:
+        _same_reading(payload)
+
+
+def test_every_line_of_the_example_log_is_read_from_its_bytes() -> None:
+    # examples/generate_log.py writes plain responses of the four base shapes: each is read by
+    # the line readers (a regression that sent them all to the full path would show here).
+    payloads = list(responses_log(2_000, seed=5))
+    assert sum(_same_reading(p) for p in payloads) == len(payloads)
+
+
+# Keys a line may carry that the schemas must not take as plain: every vendor's marks, other
+# shapes' keys, batch keys, snake_case twins, unknown keys.
+_KEYS = sorted(
+    {key for module in MODULES for key in getattr(module, "MARKS", ())}
+    | {"custom_id", "key", "response", "error", "result", "params", "type", "object", "usage"}
+    | {"usageMetadata", "candidates", "modelVersion", "responseId"}
+    | {"created", "created_at", "createTime", "service_tier", "metadata", "tools", "output", "content"}
+    | {"usage_metadata", "cache_creation", "prompt_tokens", "input_tokens", "promptTokenCount", "mystery"}
+)
+_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.sampled_from([0, 1, 7, -1, 10**9, 2**63, 1.0, 1.5, "", "default", "priority", "message", "TEXT"]),
+    st.sampled_from([{}, [], {"inputTokens": 1}, [{"type": "function"}], {"usage": {"inputTokens": 2}}]),
+    st.sampled_from(["chat.completion", "response", "gen-1", "msg_bdrk_1", "2025-01-01T00:00:00Z"]),
+)
+
+
+_PLAUSIBLE = st.one_of(
+    st.none(),
+    st.integers(0, 2_000_000),
+    st.sampled_from(["default", "priority", "flex", "standard", "ON_DEMAND", "gpt-4o-mini"]),
+    st.just("2026-01-02T03:04:05Z"),
+)
+
+
+@st.composite
+def changed_payloads(draw: st.DrawFn) -> dict[str, Any]:
+    kind = draw(st.sampled_from(sorted(BASES)))
+    payload = BASES[kind]()
+    for _ in range(draw(st.integers(1, 3))):
+        blocks = [payload, *(v for v in payload.values() if isinstance(v, dict))]
+        usage = payload.get("usage") or payload.get("usageMetadata")
+        if isinstance(usage, dict):
+            blocks += [v for v in usage.values() if isinstance(v, dict)]
+        block = draw(st.sampled_from(blocks))
+        if block and draw(st.booleans()):  # a plausible value for a key it has: many stay plain
+            key = draw(st.sampled_from(sorted(block)))
+            block[key] = draw(_PLAUSIBLE)
+        else:
+            keys = sorted({*block, *_KEYS})
+            block[draw(st.sampled_from(keys))] = copy.deepcopy(draw(_VALUES))
+    return payload
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(changed_payloads())
+def test_changed_lines_read_from_bytes_as_fast_read_reads(payload: dict[str, Any]) -> None:
+    # About one line in eight stays plain (read from its bytes); every other one is refused.
+    _same_reading(payload)
+
+
+def _hostile_lines() -> list[bytes]:
+    plain = orjson.dumps(CHAT)
+    return [
+        b"\xef\xbb\xbf" + plain + b"\n",  # a byte order mark on line 1
+        b"\n",
+        b"   \r\n",
+        plain.replace(b'"Hi"', b'"H\xffi"') + b"\n",  # not UTF-8 inside the text
+        plain.replace(b'"Hi"', b'"\\ud800"') + b"\n",  # a lone surrogate
+        plain.replace(b'"index":0', b'"index":1e999') + b"\n",  # beyond a double, in the answer
+        plain.replace(b'"prompt_tokens":1200', b'"prompt_tokens":1e999') + b"\n",  # ... in the usage
+        plain.replace(b'"Hi"', b'"\xc3\xa9t\xc3\xa9"') + b"\n",  # UTF-8 text
+        plain.replace(b'"Hi"', b"[" * 3000 + b"]" * 3000) + b"\n",  # nested beyond any parser
+        plain[:-1] + b',"usage":{"prompt_tokens":5,"completion_tokens":1}}\n',  # a duplicate key
+        plain + b" trailing\n",
+        b"[1, 2]\n",
+        orjson.dumps(GEMINI).replace(b'"finishReason"', b'"finish\\u005freason"') + b"\n",
+        orjson.dumps(GEMINI).replace(b'"finishReason"', b'"groundingMetadata"') + b"\n",
+        plain.replace(b'"chatcmpl-1"', b'"msg_bdrk_9"') + b"\n",
+        plain,  # the last line, without a newline
+    ]
+
+
+@pytest.mark.parametrize("options", [{}, {"strict": False}, {"at": "2026-06-01"}, {"keep_rows": False}])
+def test_a_file_prices_exactly_as_its_lines(tmp_path: Path, options: dict[str, Any]) -> None:
+    payloads: list[Any] = [p for kind in sorted(BASES) for p in (BASES[kind](), BASES[kind]())]
+    for kind in sorted(CHANGES):
+        for change in CHANGES[kind]:
+            payload = BASES[kind]()
+            change(payload)
+            payloads += [payload, payload]
+    payloads += [*VARIED, *responses_log(500, seed=8)]
+    raw = [*_hostile_lines()[:-1], *lines(*payloads), _hostile_lines()[-1]]
+    path = tmp_path / "log.jsonl"
+    path.write_bytes(b"".join(raw))
+    from_file = cc.price_log(path, progress=False, **options)
+    from_lines = cc.price_log(raw, progress=False, **options)
+    assert from_file.total == from_lines.total
+    assert from_file.by_day == from_lines.by_day
+    assert from_file.errors == from_lines.errors
+    assert from_file.unpriced == from_lines.unpriced
+    if options.get("keep_rows", True):
+        assert from_file.to_arrow().equals(from_lines.to_arrow())
+    assert from_file == from_lines
+    # The hostile lines, by number: 2-3 blank; the others are errors or priced as written.
+    bad = {e.line: e.reason for e in from_file.errors}
+    assert "not valid UTF-8" in bad[4]
+    assert "invalid JSON" in bad[5]
+    assert 6 not in bad  # 1e999 in the answer is nothing to price
+    assert "usage.prompt_tokens" in bad[7]
+    assert 8 not in bad
+    assert "invalid JSON" in bad[9]
+    assert 11 in bad
+    assert 12 in bad
+
+
+def test_a_wide_number_in_the_text_is_read_as_json(tmp_path: Path) -> None:
+    # 1e999 is JSON (RFC 8259 leaves the range to the reader); orjson cannot hold it, the line is
+    # read by the standard library then. CHAT costs $0.00472 (see CHAT); twice: $0.00944.
+    line = orjson.dumps(CHAT).replace(b'"index":0', b'"index":1e999') + b"\n"
+    path = tmp_path / "wide.jsonl"
+    path.write_bytes(line * 2)
+    cost = cc.price_log(path, progress=False)
+    assert cost.errors == []
+    assert cost.total == D("0.00944")

@@ -32,9 +32,10 @@ proves one vendor while ``provider=`` names another, is an error that asks for `
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from types import ModuleType
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from costcalc.errors import UsageParseError
 from costcalc.providers import (
@@ -51,6 +52,9 @@ from costcalc.providers import (
 )
 from costcalc.providers.base import FastReading, Reading, get, is_map, kind, plain
 
+if TYPE_CHECKING:
+    from costcalc.providers.line_schema import LineReading
+
 __all__ = [
     "BASE",
     "BY_PROVIDER",
@@ -63,6 +67,7 @@ __all__ = [
     "batch_format",
     "detect",
     "fast_read",
+    "line_reader",
     "module_for",
     "read",
 ]
@@ -167,6 +172,54 @@ def fast_read(data: Mapping[str, Any]) -> FastReading | None:
                 return None
             return found
     return None
+
+
+@functools.cache
+def line_reader() -> Callable[[bytes], LineReading | None]:
+    """A function reading one line of a log (its bytes) as a plain response of a base shape,
+    through the base modules' line readers (``openai_lines``, ``anthropic_lines``,
+    ``gemini_lines``): exactly :func:`fast_read` of the parsed line, with the line's id, or None
+    for anything else (not valid UTF-8 either: the full path reports that), which the full path
+    then reads. msgspec is imported on the first call."""
+    from costcalc.providers import anthropic_lines, gemini_lines, openai_lines
+
+    readers = (*openai_lines.READERS, *anthropic_lines.READERS, *gemini_lines.READERS)
+    prefixes = _ID_PREFIXES
+
+    def read_line(raw: bytes) -> LineReading | None:
+        if not raw.isascii():
+            try:
+                raw.decode()  # the schemas skip the text of an answer without decoding it
+            except UnicodeDecodeError:
+                return None
+        # The shape by what the start of the line holds (cheap), else by what the whole line
+        # holds; a line the reader refuses (its needle was in the text) goes on to the others.
+        tried = None
+        for head, _, reader in readers:
+            if raw.find(head, 0, _HEAD) >= 0:
+                found = reader(raw)
+                if found is not None:
+                    return _unless_vendor(found, prefixes)
+                tried = reader
+                break
+        for _, needle, reader in readers:
+            if reader is not tried and needle in raw:
+                found = reader(raw)
+                if found is not None:
+                    return _unless_vendor(found, prefixes)
+        return None
+
+    return read_line
+
+
+#: How far into a line its shape's mark is looked for first (``{"id": "...", "object": ...``).
+_HEAD: Final = 128
+
+
+def _unless_vendor(found: LineReading, prefixes: tuple[str, ...]) -> LineReading | None:
+    # A vendor's id (Bedrock's msg_bdrk_, OpenRouter's gen-): detect() decides those.
+    ident = found[0]
+    return None if ident is not None and ident.startswith(prefixes) else found
 
 
 def _marked(data: Mapping[str, Any]) -> bool:

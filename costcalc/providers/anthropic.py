@@ -50,6 +50,7 @@ __all__ = [
     "BATCH_ID",
     "DEFAULT_ENDPOINT",
     "EXPORT_NAMES",
+    "GLOBAL_GEO",
     "SHAPES",
     "TIERS",
     "batch_kind",
@@ -113,7 +114,7 @@ _CODE_EXECUTION: Final = frozenset(
     }
 )
 #: inference_geo values that do not ask for US-only inference.
-_GLOBAL_GEO: Final = frozenset({"global", "not_available", "unspecified", ""})
+GLOBAL_GEO: Final = frozenset({"global", "not_available", "unspecified", ""})
 
 
 def detect(data: Mapping[str, Any]) -> str | None:
@@ -240,7 +241,7 @@ def _surcharges(block: Mapping[str, Any], path: str) -> tuple[str, ...]:
         return ()
     if not isinstance(geo, str):
         raise UsageParseError(f"must be a string, got {kind(geo)}", path=f"{path}.inference_geo".lstrip("."))
-    if geo.lower() in _GLOBAL_GEO:
+    if geo.lower() in GLOBAL_GEO:
         return ()
     return (f"inference_geo_{geo.lower()}",)
 
@@ -294,7 +295,7 @@ def fast_read(data: Mapping[str, Any]) -> FastReading | None:
         if tier is None:
             return None
     geo = usage.get("inference_geo")
-    if geo is not None and (type(geo) is not str or geo.lower() not in _GLOBAL_GEO):
+    if geo is not None and (type(geo) is not str or geo.lower() not in GLOBAL_GEO):
         return None
     content = data.get("content")
     if type(content) is list:
@@ -757,7 +758,7 @@ def _export_band(result: Mapping[str, Any]) -> bool | None:
 
 def _export_surcharges(result: Mapping[str, Any]) -> tuple[str, ...]:
     geo = export_text(result, "inference_geo")
-    if geo is None or geo.lower() in _GLOBAL_GEO:
+    if geo is None or geo.lower() in GLOBAL_GEO:
         return ()
     return (f"inference_geo_{geo.lower()}",)
 

@@ -58,6 +58,8 @@ __all__ = [
     "DEFAULT_ENDPOINT",
     "ENDPOINTS",
     "EXPORT_NAMES",
+    "FAST_TOOLS",
+    "FREE_ITEMS",
     "SHAPES",
     "TIERS",
     "batch_kind",
@@ -604,7 +606,7 @@ _RESPONSES_FAST: Final[dict[str, frozenset[str] | None]] = {
     "output_tokens_details": frozenset({"reasoning_tokens", "text_tokens", "audio_tokens", "image_tokens"}),
 }
 #: Tools whose calls bill only the response's tokens.
-_FAST_TOOLS: Final = frozenset({"function", "custom"})
+FAST_TOOLS: Final = frozenset({"function", "custom"})
 _NONE: Final[Mapping[str, Any]] = {}
 _DAY: Final = 86_400
 
@@ -727,7 +729,7 @@ def _plain_responses(data: Mapping[str, Any]) -> bool:
             return False
         for tool in tools:
             kind_ = tool.get("type") if type(tool) is dict else None
-            if type(kind_) is not str or kind_ not in _FAST_TOOLS:
+            if type(kind_) is not str or kind_ not in FAST_TOOLS:
                 return False
     output = data.get("output")
     if output is not None:

@@ -1,0 +1,109 @@
+"""Plain Gemini generateContent responses read straight from a log line's bytes.
+
+The schema below declares every key a plain response carries (see
+:mod:`costcalc.providers.line_schema`); what :func:`read_response` returns is what
+:func:`costcalc.providers.gemini.fast_read` gives for the parsed line, with its id. A line with
+an underscore anywhere (a snake_case key, written ``_`` or ``\\u005f``, which the full reader
+renames), grounding, a modality other than text, or a traffic type not billed per token goes to
+the full reader.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Final, Literal
+
+import msgspec
+
+from costcalc.errors import UsageParseError
+from costcalc.providers.base import timestamp
+from costcalc.providers.gemini import TRAFFIC_TIERS
+from costcalc.providers.line_schema import SKIP, LineReading, Struct, Tokens, decoder
+
+__all__ = ["READERS", "read_response"]
+
+_EPOCH: Final = dt.date(1970, 1, 1)
+_UNDERSCORES: Final = (b"_", b"\\u005f", b"\\u005F")
+
+
+class Split(Struct):
+    modality: Literal["TEXT", "DOCUMENT"]
+    tokenCount: Tokens | None = None  # noqa: N815 - the API's own key
+
+
+class UsageMetadata(Struct):
+    promptTokenCount: Tokens  # noqa: N815
+    candidatesTokenCount: Tokens | None = None  # noqa: N815
+    totalTokenCount: Tokens | None = None  # noqa: N815
+    thoughtsTokenCount: Tokens | None = None  # noqa: N815
+    cachedContentTokenCount: Tokens | None = None  # noqa: N815
+    toolUsePromptTokenCount: Tokens | None = None  # noqa: N815
+    promptTokensDetails: list[Split] | None = None  # noqa: N815
+    cacheTokensDetails: list[Split] | None = None  # noqa: N815
+    candidatesTokensDetails: list[Split] | None = None  # noqa: N815
+    toolUsePromptTokensDetails: list[Split] | None = None  # noqa: N815
+    trafficType: str | None = None  # noqa: N815
+
+
+class Candidate(msgspec.Struct):
+    """A candidate: only the absence of grounding is read (the rest is skipped)."""
+
+    groundingMetadata: None = None  # noqa: N815
+
+
+class Response(Struct):
+    usageMetadata: UsageMetadata  # noqa: N815
+    candidates: list[Candidate] | None = None
+    modelVersion: str | None = None  # noqa: N815
+    responseId: str | None = None  # noqa: N815
+    createTime: str | None = None  # noqa: N815
+    promptFeedback: msgspec.Raw = SKIP  # noqa: N815
+
+
+_response: Final = decoder(Response)
+
+
+def read_response(raw: bytes) -> LineReading | None:
+    """A plain generateContent response on one line (see the module docstring); None for
+    anything else."""
+    for underscore in _UNDERSCORES:
+        if underscore in raw:
+            return None
+    r = _response(raw)
+    if r is None:
+        return None
+    meta = r.usageMetadata
+    tier = None
+    if meta.trafficType is not None:
+        tier = TRAFFIC_TIERS.get(meta.trafficType)
+        if tier is None:
+            return None
+    day = None
+    if r.createTime is not None:
+        try:
+            when = timestamp(r.createTime, "createTime")
+        except UsageParseError:
+            return None
+        if when is not None:
+            day = (when.astimezone(dt.UTC).date() - _EPOCH).days
+    prompt = meta.promptTokenCount + (meta.toolUsePromptTokenCount or 0)
+    cached = meta.cachedContentTokenCount or 0
+    thoughts = meta.thoughtsTokenCount or 0
+    if cached > prompt:
+        return None
+    return r.responseId, (
+        "gemini",
+        r.modelVersion or None,
+        tier,
+        day,
+        prompt,
+        cached,
+        0,
+        (meta.candidatesTokenCount or 0) + thoughts,
+        thoughts,
+    )
+
+
+#: (bytes near the start of a line of the shape, bytes anywhere in it, its reader), for
+#: :func:`costcalc.providers.line_reader`.
+READERS: Final = ((b'"candidates"', b'"usageMetadata"', read_response),)
