@@ -60,6 +60,8 @@ def _interactive() -> bool:
 
 
 class _NoBar:
+    shown = False
+
     def __enter__(self) -> _NoBar:
         return self
 
@@ -71,6 +73,8 @@ class _NoBar:
 
 
 class _Bar:
+    shown = True
+
     def __init__(self, total: int | None, description: str) -> None:
         from rich.console import Console
         from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn

@@ -629,12 +629,12 @@ def price_batch_output(
     errors: list[LineError] = []
     batch = _File("result")
 
-    def read(number: int, data: Mapping[str, Any]) -> LineReading | None:
-        fast = batch.read_fast(number, data)
+    def read(line: tuple[int, Mapping[str, Any]]) -> LineReading | None:
+        fast = batch.read_fast(*line)
         return None if fast is None else (batch.current, fast)
 
-    def fallback(number: int, data: Mapping[str, Any], found: LineReading | None) -> None:
-        _, result = batch.read(number, data)
+    def fallback(number: int, line: tuple[int, Mapping[str, Any]], found: LineReading | None) -> None:
+        _, result = batch.read(*line)
         reading = result.reading
         if result.failure is not None or reading is None:
             failure = result.failure or BatchFailure("failed", "no response")
@@ -646,9 +646,8 @@ def price_batch_output(
             return
         ledger.add_reading(number, reading, batch.current or "", None if found is None else found[1])
 
-    ledger.price_all(
-        records(source, progress, "pricing", errors), read, fallback, errors, lambda: batch.current
-    )
+    numbered = ((number, (number, data)) for number, data in records(source, progress, "pricing", errors))
+    ledger.price_all(numbered, read, fallback, errors, lambda: batch.current)
     batch.check_found(errors)
     errors.sort(key=lambda e: e.line)
     per_model: dict[str, list[int]] = {}

@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from array import array
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Final
@@ -257,7 +257,7 @@ class Ledger:
     def price_all(
         self,
         items: Iterable[tuple[int, Any]],
-        read: Callable[[int, Any], LineReading | None],
+        read: Callable[[Any], LineReading | None],
         fallback: Callable[[int, Any, LineReading | None], None],
         errors: list[LineError],
         error_id: Callable[[], str | None] = lambda: None,
@@ -277,7 +277,7 @@ class Ledger:
         held = self.rows.lines
         for number, item in items:
             try:
-                found = read(number, item)
+                found = read(item)
                 if found is not None:
                     ident, (shape, name, tier, day, inp, cached, write, out, reasoning) = found
                     if at_day is not None:
@@ -329,30 +329,23 @@ class Ledger:
             except Exception as exc:  # every error of a line is that line's, never the file's
                 errors.append(LineError(line=number, custom_id=error_id(), reason=reason(exc)))
 
-    def add_lines(
-        self, lines: Iterable[bytes], errors: list[LineError], advance: Callable[[int], None]
-    ) -> None:
+    def add_lines(self, lines: Iterable[bytes], errors: list[LineError]) -> None:
         """Price every line of a binary file (numbered from 1): plain responses are read by the
         line readers (:func:`costcalc.providers.line_reader`, which give what :func:`fast_read`
         gives for the parsed line), every other line is parsed and read in full."""
-        read_line = line_reader()
         parse = loads()
-
-        def read(number: int, raw: bytes) -> LineReading | None:
-            advance(len(raw))
-            return read_line(raw)
 
         def fallback(number: int, raw: bytes, found: LineReading | None) -> None:
             data = record(number, raw, parse, errors)
             if data is not None:
                 self.add(number, data)
 
-        self.price_all(enumerate(lines, start=1), read, fallback, errors)
+        self.price_all(enumerate(lines, start=1), line_reader(), fallback, errors)
 
     def add_records(self, records: Iterable[tuple[int, Mapping[str, Any]]], errors: list[LineError]) -> None:
         """Price parsed responses, numbered: plain ones read by :func:`fast_read`."""
 
-        def read(number: int, data: Mapping[str, Any]) -> LineReading | None:
+        def read(data: Mapping[str, Any]) -> LineReading | None:
             fast = fast_read(data) if self.shape is None else None
             if fast is None:
                 return None
@@ -720,13 +713,19 @@ def price_log(
             from costcalc._display import progress_bar
 
             with progress_bar(progress, size_of(source), "pricing") as bar, open(source, "rb") as handle:
-                ledger.add_lines(handle, errors, bar.advance)
+                ledger.add_lines(_advancing(handle, bar.advance) if bar.shown else handle, errors)
         else:
             ledger.add_records(records(source, progress, "pricing", errors), errors)
     finally:
         ledger.close()
     errors.sort(key=lambda e: e.line)
     return _result(ledger, errors, keep_rows and parquet is None, parquet)
+
+
+def _advancing(lines: Iterable[bytes], advance: Callable[[int], None]) -> Iterator[bytes]:
+    for line in lines:
+        advance(len(line))
+        yield line
 
 
 def _result(ledger: Ledger, errors: list[LineError], rows: bool, parquet: Any) -> LogCost:

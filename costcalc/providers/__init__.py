@@ -186,26 +186,30 @@ def line_reader() -> Callable[[bytes], LineReading | None]:
     readers = (*openai_lines.READERS, *anthropic_lines.READERS, *gemini_lines.READERS)
     prefixes = _ID_PREFIXES
 
+    # The reader that read a line starting with these bytes (``{"id":"chatc``): most logs hold a
+    # few shapes, each written by one program, so the start of a line tells its shape.
+    learned: dict[bytes, Callable[[bytes], LineReading | None]] = {}
+
     def read_line(raw: bytes) -> LineReading | None:
         if not raw.isascii():
             try:
                 raw.decode()  # the schemas skip the text of an answer without decoding it
             except UnicodeDecodeError:
                 return None
-        # The shape by what the start of the line holds (cheap), else by what the whole line
-        # holds; a line the reader refuses (its needle was in the text) goes on to the others.
-        tried = None
-        for head, _, reader in readers:
-            if raw.find(head, 0, _HEAD) >= 0:
+        start = raw[:_START]
+        guess = learned.get(start)
+        if guess is not None:
+            found = guess(raw)
+            if found is not None:
+                return _unless_vendor(found, prefixes)
+        # Else by what the start of the line holds, then by what the whole line holds; a line a
+        # reader refuses (its mark was in the text) goes on to the others.
+        for head, needle, reader in readers:
+            if reader is not guess and (raw.find(head, 0, _HEAD) >= 0 or needle in raw):
                 found = reader(raw)
                 if found is not None:
-                    return _unless_vendor(found, prefixes)
-                tried = reader
-                break
-        for _, needle, reader in readers:
-            if reader is not tried and needle in raw:
-                found = reader(raw)
-                if found is not None:
+                    if len(learned) < _LEARNED:
+                        learned[start] = reader
                     return _unless_vendor(found, prefixes)
         return None
 
@@ -214,6 +218,10 @@ def line_reader() -> Callable[[bytes], LineReading | None]:
 
 #: How far into a line its shape's mark is looked for first (``{"id": "...", "object": ...``).
 _HEAD: Final = 128
+#: The bytes at the start of a line that pick the reader tried first, and how many such starts
+#: are remembered.
+_START: Final = 12
+_LEARNED: Final = 64
 
 
 def _unless_vendor(found: LineReading, prefixes: tuple[str, ...]) -> LineReading | None:

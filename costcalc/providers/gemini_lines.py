@@ -22,8 +22,7 @@ from costcalc.providers.line_schema import SKIP, LineReading, Struct, Tokens, de
 
 __all__ = ["READERS", "read_response"]
 
-_EPOCH: Final = dt.date(1970, 1, 1)
-_UNDERSCORES: Final = (b"_", b"\\u005f", b"\\u005F")
+_EPOCH: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 class Split(Struct):
@@ -66,9 +65,8 @@ _response: Final = decoder(Response)
 def read_response(raw: bytes) -> LineReading | None:
     """A plain generateContent response on one line (see the module docstring); None for
     anything else."""
-    for underscore in _UNDERSCORES:
-        if underscore in raw:
-            return None
+    if b"_" in raw or (b"\\" in raw and (b"\\u005f" in raw or b"\\u005F" in raw)):
+        return None  # an underscore, maybe escaped (one search for a byte is cheap, for 6 is not)
     r = _response(raw)
     if r is None:
         return None
@@ -79,13 +77,21 @@ def read_response(raw: bytes) -> LineReading | None:
         if tier is None:
             return None
     day = None
-    if r.createTime is not None:
+    text = r.createTime
+    if text is not None:
+        when: dt.datetime | None
         try:
-            when = timestamp(r.createTime, "createTime")
-        except UsageParseError:
+            if text[:1].isdigit() and text[-1:] == "Z" and text.count("Z") == 1:
+                # What timestamp() reads such a string as, without its general steps.
+                parsed = dt.datetime.fromisoformat(text[:-1] + "+00:00")
+                # A date alone ("2026-06-28Z") has no zone: as timestamp() takes it, UTC.
+                when = parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=dt.UTC)
+            else:
+                when = timestamp(text, "createTime")
+        except (UsageParseError, ValueError):
             return None
-        if when is not None:
-            day = (when.astimezone(dt.UTC).date() - _EPOCH).days
+        if when is not None:  # its UTC day: the floor of the days since 1970-01-01 00:00 UTC
+            day = (when - _EPOCH).days
     prompt = meta.promptTokenCount + (meta.toolUsePromptTokenCount or 0)
     cached = meta.cachedContentTokenCount or 0
     thoughts = meta.thoughtsTokenCount or 0
