@@ -661,17 +661,17 @@ def price_batch_output(
     columns = ledger.rows
     rows: list[RequestActual] = []
     if keep_rows:
-        for i in range(len(columns)):
+        for line, cid, model_id, _p, _t, _d, inp, cached, _w, out, reasoning, units in columns.rows():
             rows.append(
                 RequestActual.model_construct(
-                    line=columns.lines[i],
-                    custom_id=columns.ids[i] or "",
-                    model=columns.models[i],
-                    input_tokens=columns.inp[i],
-                    cached_input_tokens=columns.cached[i],
-                    output_tokens=columns.out[i],
-                    reasoning_tokens=columns.reasoning[i],
-                    cost=money(columns.costs[i]),
+                    line=line,
+                    custom_id=cid or "",
+                    model=model_id,
+                    input_tokens=inp,
+                    cached_input_tokens=cached,
+                    output_tokens=out,
+                    reasoning_tokens=reasoning,
+                    cost=money(units),
                 )
             )
     result_ = BatchCost(

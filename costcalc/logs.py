@@ -100,89 +100,77 @@ def _pyarrow() -> Any:
 
 
 class _Columns:
-    """Rows as per-column buffers; costs as integers in units of 10**-scale USD."""
+    """Rows in three buffers: the integers of each row side by side in one array (line, label,
+    input, cached input, cache write, output and reasoning tokens), the ids, and the costs
+    (integers in units of 10**-scale USD). A label indexes ``labels``, the (model, provider,
+    tier, day) the rows share. Appending three things a row is cheaper than twelve."""
 
-    __slots__ = (
-        "cached",
-        "costs",
-        "days",
-        "ids",
-        "inp",
-        "lines",
-        "models",
-        "out",
-        "providers",
-        "reasoning",
-        "tiers",
-        "write",
-    )
+    __slots__ = ("costs", "ids", "ints", "labels")
 
-    def __init__(self) -> None:
-        self.lines = array("q")
+    #: Integers a row holds in ``ints``.
+    WIDTH: ClassVar = 7
+
+    def __init__(self, labels: list[tuple[str, str, str, int]]) -> None:
+        self.ints = array("q")
         self.ids: list[str | None] = []
-        self.models: list[str] = []
-        self.providers: list[str] = []
-        self.tiers: list[str] = []
-        self.days = array("i")
-        self.inp = array("q")
-        self.cached = array("q")
-        self.write = array("q")
-        self.out = array("q")
-        self.reasoning = array("q")
         self.costs: list[int] = []
+        self.labels = labels
 
     def __len__(self) -> int:
-        return len(self.lines)
+        return len(self.ids)
 
-    def appends(self) -> tuple[Callable[[Any], None], ...]:
-        """The ``append`` of every column, in :data:`COLUMNS` order."""
-        return tuple(
-            column.append
-            for column in (
-                self.lines,
-                self.ids,
-                self.models,
-                self.providers,
-                self.tiers,
-                self.days,
-                self.inp,
-                self.cached,
-                self.write,
-                self.out,
-                self.reasoning,
-                self.costs,
-            )
-        )
+    def add(self, ints: tuple[int, int, int, int, int, int, int], ident: str | None, cost: int) -> None:
+        """Append a row: its integers (see the class docstring), its id and its cost."""
+        self.ints.extend(ints)
+        self.ids.append(ident)
+        self.costs.append(cost)
+
+    def rows(self) -> Iterator[tuple[int, str | None, str, str, str, int, int, int, int, int, int, int]]:
+        """Every row in :data:`COLUMNS` order (the day as days since 1970-01-01, the cost in units)."""
+        ints = self.ints
+        labels = self.labels
+        for i, (ident, cost) in enumerate(zip(self.ids, self.costs, strict=True)):
+            line, label, inp, cached, write, out, reasoning = ints[i * 7 : i * 7 + 7]
+            model, provider, tier, day = labels[label]
+            yield line, ident, model, provider, tier, day, inp, cached, write, out, reasoning, cost
 
     def __eq__(self, other: object) -> bool:
         # Results holding equal rows are equal (a result compares its private attributes too).
         if not isinstance(other, _Columns):
             return NotImplemented
-        return all(getattr(self, name) == getattr(other, name) for name in self.__slots__)
+        return list(self.rows()) == list(other.rows())
 
     __hash__ = None  # type: ignore[assignment]  # mutable buffers
 
     def table(self, scale: int) -> pa.Table:
         pa = _pyarrow()
-        n = len(self.lines)
+        import numpy as np
 
-        def ints(values: array[int], kind: Any) -> Any:
-            return pa.Array.from_buffers(kind, n, [None, pa.py_buffer(values)])
+        n = len(self.ids)
+        ints = np.frombuffer(self.ints, dtype=np.int64).reshape(n, self.WIDTH)
+
+        def column(k: int) -> Any:
+            return pa.array(np.ascontiguousarray(ints[:, k]), pa.int64())
+
+        labels = pa.array(np.ascontiguousarray(ints[:, 1]), pa.int64())
+
+        def label(k: int, kind: Any) -> Any:
+            return pa.array([entry[k] for entry in self.labels], kind).take(labels)
 
         decimals = b"".join(c.to_bytes(16, "little", signed=True) for c in self.costs)
         return pa.table(
             {
-                "line": ints(self.lines, pa.int64()),
+                "line": column(0),
                 "id": pa.array(self.ids, pa.string()),
-                "model": pa.array(self.models, pa.string()),
-                "provider": pa.array(self.providers, pa.string()),
-                "tier": pa.array(self.tiers, pa.string()),
-                "day": ints(self.days, pa.int32()).view(pa.date32()),
-                "input_tokens": ints(self.inp, pa.int64()),
-                "cached_input_tokens": ints(self.cached, pa.int64()),
-                "cache_write_tokens": ints(self.write, pa.int64()),
-                "output_tokens": ints(self.out, pa.int64()),
-                "reasoning_tokens": ints(self.reasoning, pa.int64()),
+                "model": label(0, pa.string()),
+                "provider": label(1, pa.string()),
+                "tier": label(2, pa.string()),
+                "day": label(3, pa.int32()).view(pa.date32()),
+                "input_tokens": column(2),
+                "cached_input_tokens": column(3),
+                "cache_write_tokens": column(4),
+                "output_tokens": column(5),
+                "reasoning_tokens": column(6),
                 "cost": pa.Array.from_buffers(pa.decimal128(38, scale), n, [None, pa.py_buffer(decimals)]),
             }
         )
@@ -190,12 +178,13 @@ class _Columns:
 
 # An entry per (shape, model name, tier, day) of the fast path: the resolved model, its provider,
 # the tier, the long-context threshold, the base and long rates per token in units (None when a
-# rate is missing), and its sums [requests, cost units, input tokens, output tokens].
+# rate is missing), its sums [requests, cost units, input tokens, output tokens] and its rows'
+# label (see _Columns).
 # Rates per token in units of 10**-scale (input, cached input, cache write, output; 0 when the
 # catalog has none) and a mask of the missing ones (bit 0 input ... bit 3 output): a response with
 # tokens of a missing kind takes the full path, which refuses or lists them.
 _Rates = tuple[int, int, int, int, int]
-_Entry = tuple[str, str, str, int, _Rates | None, _Rates | None, list[int]]
+_Entry = tuple[str, str, str, int, _Rates | None, _Rates | None, list[int], int]
 
 
 class Ledger:
@@ -224,7 +213,10 @@ class Ledger:
         self.today = (dt.datetime.now(dt.UTC).date() - _EPOCH).days
         self.strict = strict
         self.keep = keep_rows or parquet is not None
-        self.rows = _Columns()
+        #: The (model, provider, tier, day) of the rows, and where each is in that list.
+        self.labels: list[tuple[str, str, str, int]] = []
+        self.label_of: dict[tuple[str, str, str, int], int] = {}
+        self.rows = _Columns(self.labels)
         self.scale = SCALE
         self.entries: dict[tuple[str, str | None, str | None, int], _Entry | None] = {}
         #: The (shape, model name, tier) keys whose first response the full reader read as the
@@ -273,8 +265,9 @@ class Ledger:
         at_day = self.at_day
         today = self.today
         keep = self.keep
-        a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11 = self.rows.appends()
-        held = self.rows.lines
+        rows = self.rows
+        extend, add_id, add_cost = rows.ints.extend, rows.ids.append, rows.costs.append
+        held = rows.ids
         for number, item in items:
             try:
                 found = read(item)
@@ -306,22 +299,14 @@ class Ledger:
                             sums[2] += inp
                             sums[3] += out
                             if keep:
-                                a0(number)
-                                a1(ident)
-                                a2(entry[0])
-                                a3(entry[1])
-                                a4(entry[2])
-                                a5(day)
-                                a6(inp)
-                                a7(cached)
-                                a8(write)
-                                a9(out)
-                                a10(reasoning)
-                                a11(cost)
+                                extend((number, entry[7], inp, cached, write, out, reasoning))
+                                add_id(ident)
+                                add_cost(cost)
                                 if len(held) >= _BATCH_ROWS and self.parquet is not None:
-                                    self.flush()  # new columns: bind their appends
-                                    a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11 = self.rows.appends()
-                                    held = self.rows.lines
+                                    self.flush()  # new buffers: bind theirs
+                                    rows = self.rows
+                                    extend, add_id = rows.ints.extend, rows.ids.append
+                                    add_cost, held = rows.costs.append, rows.ids
                             continue
                 fallback(number, item, found)
             except BatchFileError:
@@ -466,7 +451,17 @@ class Ledger:
             self._rates(base),
             self._rates(long),
             self.sums.setdefault((resolved.model.id, resolved.model.provider, chosen, day), [0, 0, 0, 0]),
+            self._label(resolved.model.id, resolved.model.provider, chosen, day),
         )
+
+    def _label(self, model: str, provider: str, tier: str, day: int) -> int:
+        """The index in ``labels`` of a row's (model, provider, tier, day)."""
+        key = (model, provider, tier, day)
+        found = self.label_of.get(key)
+        if found is None:
+            found = self.label_of[key] = len(self.labels)
+            self.labels.append(key)
+        return found
 
     def _rates(self, rates: Rates) -> _Rates | None:
         out = []
@@ -514,7 +509,7 @@ class Ledger:
                 return None
             return (rates[0] * factor, rates[1] * factor, rates[2] * factor, rates[3] * factor, rates[4])
 
-        return (entry[0], entry[1], entry[2], entry[3], scaled(entry[4]), scaled(entry[5]), entry[6])
+        return (*entry[:4], scaled(entry[4]), scaled(entry[5]), entry[6], entry[7])
 
     def _row(
         self,
@@ -531,12 +526,9 @@ class Ledger:
         reasoning: int,
         cost: int,
     ) -> None:
-        for append, value in zip(
-            self.rows.appends(),
-            (number, ident, model, provider, tier, day, inp, cached, write, out, reasoning, cost),
-            strict=True,
-        ):
-            append(value)
+        self.rows.add(
+            (number, self._label(model, provider, tier, day), inp, cached, write, out, reasoning), ident, cost
+        )
         if self.parquet is not None and len(self.rows) >= _BATCH_ROWS:
             self.flush()
 
@@ -552,7 +544,7 @@ class Ledger:
 
             self.writer = pq.ParquetWriter(str(Path(self.parquet)), table.schema, **_WRITER_OPTIONS)
         self.writer.write_table(table)
-        self.rows = _Columns()
+        self.rows = _Columns(self.labels)
         del table
         _pyarrow().default_memory_pool().release_unused()  # keep memory flat between batches
 
