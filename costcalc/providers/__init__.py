@@ -201,7 +201,9 @@ def line_reader() -> Callable[[bytes], LineReading | None]:
         if guess is not None:
             found = guess(raw)
             if found is not None:
-                return _unless_vendor(found, prefixes)
+                ident = found[0]
+                # A vendor's id (Bedrock's msg_bdrk_, OpenRouter's gen-): detect() decides those.
+                return None if ident is not None and ident.startswith(prefixes) else found
         # Else by what the start of the line holds, then by what the whole line holds; a line a
         # reader refuses (its mark was in the text) goes on to the others.
         for head, needle, reader in readers:
@@ -210,7 +212,8 @@ def line_reader() -> Callable[[bytes], LineReading | None]:
                 if found is not None:
                     if len(learned) < _LEARNED:
                         learned[start] = reader
-                    return _unless_vendor(found, prefixes)
+                    ident = found[0]
+                    return None if ident is not None and ident.startswith(prefixes) else found
         return None
 
     return read_line
@@ -222,12 +225,6 @@ _HEAD: Final = 128
 #: are remembered.
 _START: Final = 12
 _LEARNED: Final = 64
-
-
-def _unless_vendor(found: LineReading, prefixes: tuple[str, ...]) -> LineReading | None:
-    # A vendor's id (Bedrock's msg_bdrk_, OpenRouter's gen-): detect() decides those.
-    ident = found[0]
-    return None if ident is not None and ident.startswith(prefixes) else found
 
 
 def _marked(data: Mapping[str, Any]) -> bool:

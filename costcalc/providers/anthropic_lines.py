@@ -15,7 +15,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from costcalc.providers.anthropic import GLOBAL_GEO, TIERS
-from costcalc.providers.line_schema import SKIP, LineReading, Struct, Tokens, Zero, decoder
+from costcalc.providers.line_schema import FAILED, SKIP, LineReading, Struct, Tokens, Zero, decoder
 
 __all__ = ["READERS", "read_message"]
 
@@ -71,8 +71,9 @@ _message: Final = decoder(Message)
 
 def read_message(raw: bytes) -> LineReading | None:
     """A plain Message on one line (see the module docstring); None for anything else."""
-    r = _message(raw)
-    if r is None:
+    try:
+        r = _message(raw)
+    except FAILED:
         return None
     usage = r.usage
     created = usage.cache_creation_input_tokens or 0

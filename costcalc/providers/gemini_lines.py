@@ -18,7 +18,7 @@ import msgspec
 from costcalc.errors import UsageParseError
 from costcalc.providers.base import timestamp
 from costcalc.providers.gemini import TRAFFIC_TIERS
-from costcalc.providers.line_schema import SKIP, LineReading, Struct, Tokens, decoder
+from costcalc.providers.line_schema import FAILED, SKIP, LineReading, Struct, Tokens, decoder
 
 __all__ = ["READERS", "read_response"]
 
@@ -67,8 +67,9 @@ def read_response(raw: bytes) -> LineReading | None:
     anything else."""
     if b"_" in raw or (b"\\" in raw and (b"\\u005f" in raw or b"\\u005F" in raw)):
         return None  # an underscore, maybe escaped (one search for a byte is cheap, for 6 is not)
-    r = _response(raw)
-    if r is None:
+    try:
+        r = _response(raw)
+    except FAILED:
         return None
     meta = r.usageMetadata
     tier = None

@@ -21,7 +21,7 @@ import msgspec
 from costcalc.pricing import MAX_TOKENS
 from costcalc.providers.base import FastReading
 
-__all__ = ["SKIP", "LineReading", "Struct", "Tokens", "Zero", "decoder"]
+__all__ = ["FAILED", "SKIP", "LineReading", "Struct", "Tokens", "Zero", "decoder"]
 
 #: The line's id (``id``, else Gemini's ``responseId``) and its
 #: :data:`~costcalc.providers.base.FastReading`.
@@ -36,21 +36,16 @@ SKIP: Final = msgspec.Raw()
 
 T = TypeVar("T")
 
+#: What a decoder raises for a line that does not fit its schema.
+FAILED: Final = (msgspec.MsgspecError, RecursionError)
+
 
 class Struct(msgspec.Struct, forbid_unknown_fields=True):
     """A schema of a JSON object: keys it does not declare are refused."""
 
 
-def decoder(schema: type[T]) -> Callable[[bytes], T | None]:
-    """A function decoding a line into ``schema``; None when the line does not fit it (or is not
-    JSON, or nests too deeply), which sends the line to the full reader."""
-    decode = msgspec.json.Decoder(schema).decode
-    failed: Final = (msgspec.MsgspecError, RecursionError)
-
-    def read(raw: bytes) -> T | None:
-        try:
-            return decode(raw)
-        except failed:
-            return None
-
-    return read
+def decoder(schema: type[T]) -> Callable[[bytes], T]:
+    """A function decoding a line into ``schema``; it raises one of :data:`FAILED` when the line
+    does not fit it (or is not JSON, or nests too deeply), which sends the line to the full
+    reader."""
+    return msgspec.json.Decoder(schema).decode

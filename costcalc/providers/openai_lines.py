@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Final, Literal
 
 import msgspec
 
-from costcalc.providers.line_schema import SKIP, LineReading, Struct, Tokens, Zero, decoder
+from costcalc.providers.line_schema import FAILED, SKIP, LineReading, Struct, Tokens, Zero, decoder
 from costcalc.providers.openai import FAST_TOOLS, FREE_ITEMS, TIERS
 
 __all__ = ["READERS", "read_chat", "read_responses"]
@@ -138,8 +138,9 @@ _responses: Final = decoder(Responses)
 
 def read_chat(raw: bytes) -> LineReading | None:
     """A plain Chat Completion on one line (see the module docstring); None for anything else."""
-    r = _chat(raw)
-    if r is None:
+    try:
+        r = _chat(raw)
+    except FAILED:
         return None
     u = r.usage
     return _reading(
@@ -155,8 +156,9 @@ def read_chat(raw: bytes) -> LineReading | None:
 def read_responses(raw: bytes) -> LineReading | None:
     """A plain Responses payload on one line (function tools only, output items that bill
     nothing of their own); None for anything else."""
-    r = _responses(raw)
-    if r is None:
+    try:
+        r = _responses(raw)
+    except FAILED:
         return None
     u = r.usage
     return _reading(
