@@ -100,37 +100,45 @@ def _pyarrow() -> Any:
 
 
 class _Columns:
-    """Rows in three buffers: the integers of each row side by side in one array (line, label,
-    input, cached input, cache write, output and reasoning tokens), the ids, and the costs
-    (integers in units of 10**-scale USD). A label indexes ``labels``, the (model, provider,
-    tier, day) the rows share. Appending three things a row is cheaper than twelve."""
+    """Rows in buffers: the integers of each row side by side in one array (line, label, input,
+    cached input, cache write, output and reasoning tokens, group), the ids, and the costs of the
+    rows priced so far (integers in units of 10**-scale USD). A label indexes ``labels``, the
+    (model, provider, tier, day) the rows share; a group is the rates a fast-path row is priced
+    at when its block is settled (:meth:`Ledger.settle`), -1 for a row priced by the full path,
+    whose cost waits in ``given`` until then. Appending two things a row is cheaper than twelve,
+    and pricing a block of rows at once is cheaper than one at a time."""
 
-    __slots__ = ("costs", "ids", "ints", "labels")
+    __slots__ = ("costs", "given", "ids", "ints", "labels", "settled")
 
     #: Integers a row holds in ``ints``.
-    WIDTH: ClassVar = 7
+    WIDTH: ClassVar = 8
 
     def __init__(self, labels: list[tuple[str, str, str, int]]) -> None:
         self.ints = array("q")
         self.ids: list[str | None] = []
         self.costs: list[int] = []
+        self.given: list[int] = []
+        self.settled = 0
         self.labels = labels
 
     def __len__(self) -> int:
         return len(self.ids)
 
-    def add(self, ints: tuple[int, int, int, int, int, int, int], ident: str | None, cost: int) -> None:
-        """Append a row: its integers (see the class docstring), its id and its cost."""
-        self.ints.extend(ints)
-        self.ids.append(ident)
-        self.costs.append(cost)
+    def clear(self) -> None:
+        """Drop every row (in place: a pricing loop holds the buffers' methods)."""
+        del self.ints[:]
+        self.ids.clear()
+        self.costs.clear()
+        self.given.clear()
+        self.settled = 0
 
     def rows(self) -> Iterator[tuple[int, str | None, str, str, str, int, int, int, int, int, int, int]]:
         """Every row in :data:`COLUMNS` order (the day as days since 1970-01-01, the cost in units)."""
         ints = self.ints
         labels = self.labels
+        width = self.WIDTH
         for i, (ident, cost) in enumerate(zip(self.ids, self.costs, strict=True)):
-            line, label, inp, cached, write, out, reasoning = ints[i * 7 : i * 7 + 7]
+            line, label, inp, cached, write, out, reasoning, _ = ints[i * width : i * width + width]
             model, provider, tier, day = labels[label]
             yield line, ident, model, provider, tier, day, inp, cached, write, out, reasoning, cost
 
@@ -177,14 +185,14 @@ class _Columns:
 
 
 # An entry per (shape, model name, tier, day) of the fast path: the resolved model, its provider,
-# the tier, the long-context threshold, the base and long rates per token in units (None when a
-# rate is missing), its sums [requests, cost units, input tokens, output tokens] and its rows'
-# label (see _Columns).
+# the tier, the long-context threshold, the groups of its base and long rates (-1 when a rate is
+# not a whole number of units: such responses take the full path), its sums [requests, cost
+# units, input tokens, output tokens] and its rows' label (see _Columns).
 # Rates per token in units of 10**-scale (input, cached input, cache write, output; 0 when the
 # catalog has none) and a mask of the missing ones (bit 0 input ... bit 3 output): a response with
 # tokens of a missing kind takes the full path, which refuses or lists them.
-_Rates = tuple[int, int, int, int, int]
-_Entry = tuple[str, str, str, int, _Rates | None, _Rates | None, list[int], int]
+_Rates = tuple[int, ...]
+_Entry = tuple[str, str, str, int, int, int, list[int], int]
 
 
 class Ledger:
@@ -223,6 +231,10 @@ class Ledger:
         #: fast reader did, with their model: another day of theirs needs only its rates.
         self.verified: dict[tuple[str, str | None, str | None], ResolvedModel] = {}
         self.sums: dict[tuple[str, str, str, int], list[int]] = {}
+        #: Per group: its rates, the mask of its missing rates and the sums it adds to.
+        self.group_rates: list[_Rates] = []
+        self.group_gaps: list[int] = []
+        self.group_sums: list[list[int]] = []
         self.unpriced: list[LineUnpriced] = []
         self.parquet = parquet
         self.writer: pq.ParquetWriter | None = None
@@ -264,10 +276,9 @@ class Ledger:
         entries = self.entries
         at_day = self.at_day
         today = self.today
-        keep = self.keep
+        gaps_of = self.group_gaps
         rows = self.rows
-        extend, add_id, add_cost = rows.ints.extend, rows.ids.append, rows.costs.append
-        held = rows.ids
+        extend, add_id, held = rows.ints.extend, rows.ids.append, rows.ids
         for number, item in items:
             try:
                 found = read(item)
@@ -281,38 +292,45 @@ class Ledger:
                     if entry is None:
                         entry = self._derive(shape, name, tier, day)
                     if entry is not None:
-                        rates = entry[5] if inp > entry[3] else entry[4]
-                        uncached = inp - cached - write
-                        if rates is not None and (
-                            not rates[4]
-                            or not (
-                                (rates[4] & 1 and uncached)
-                                or (rates[4] & 2 and cached)
-                                or (rates[4] & 4 and write)
-                                or (rates[4] & 8 and out)
-                            )
-                        ):
-                            cost = uncached * rates[0] + cached * rates[1] + write * rates[2] + out * rates[3]
-                            sums = entry[6]
-                            sums[0] += 1
-                            sums[1] += cost
-                            sums[2] += inp
-                            sums[3] += out
-                            if keep:
-                                extend((number, entry[7], inp, cached, write, out, reasoning))
+                        group = entry[5] if inp > entry[3] else entry[4]
+                        if group >= 0:
+                            gaps = gaps_of[group]
+                            if not gaps or not (
+                                (gaps & 1 and inp - cached - write)
+                                or (gaps & 2 and cached)
+                                or (gaps & 4 and write)
+                                or (gaps & 8 and out)
+                            ):
+                                extend((number, entry[7], inp, cached, write, out, reasoning, group))
                                 add_id(ident)
-                                add_cost(cost)
-                                if len(held) >= _BATCH_ROWS and self.parquet is not None:
-                                    self.flush()  # new buffers: bind theirs
-                                    rows = self.rows
-                                    extend, add_id = rows.ints.extend, rows.ids.append
-                                    add_cost, held = rows.costs.append, rows.ids
-                            continue
+                                if len(held) - rows.settled >= _BATCH_ROWS:
+                                    self.settle()
+                                continue
                 fallback(number, item, found)
+                if len(held) - rows.settled >= _BATCH_ROWS:
+                    self.settle()
             except BatchFileError:
                 raise
             except Exception as exc:  # every error of a line is that line's, never the file's
                 errors.append(LineError(line=number, custom_id=error_id(), reason=reason(exc)))
+        self.settle()
+
+    def settle(self) -> None:
+        """Price the rows of the fast path held since the last call, all at once (in integers,
+        exactly; with numpy when it is there), and add them to the sums; then write the rows to
+        the Parquet file (``parquet=``), or drop them (``keep_rows=False``)."""
+        rows = self.rows
+        start, end = rows.settled, len(rows.ids)
+        if end > start:
+            rows.costs += block_costs(
+                rows.ints, start, end, rows.given, self.group_rates, self.group_sums, _Columns.WIDTH
+            )
+            rows.given.clear()
+            rows.settled = end
+        if self.parquet is not None:
+            self.flush()
+        elif not self.keep:
+            rows.clear()
 
     def add_lines(self, lines: Iterable[bytes], errors: list[LineError]) -> None:
         """Price every line of a binary file (numbered from 1): plain responses are read by the
@@ -443,14 +461,15 @@ class Ledger:
         if found is None:
             return None
         above, base, _pt, long, _lpt = found
+        sums = self.sums.setdefault((resolved.model.id, resolved.model.provider, chosen, day), [0, 0, 0, 0])
         return (
             resolved.model.id,
             resolved.model.provider,
             chosen,
             above,
-            self._rates(base),
-            self._rates(long),
-            self.sums.setdefault((resolved.model.id, resolved.model.provider, chosen, day), [0, 0, 0, 0]),
+            self._group(base, sums),
+            self._group(long, sums),
+            sums,
             self._label(resolved.model.id, resolved.model.provider, chosen, day),
         )
 
@@ -463,7 +482,18 @@ class Ledger:
             self.labels.append(key)
         return found
 
-    def _rates(self, rates: Rates) -> _Rates | None:
+    def _group(self, rates: Rates, sums: list[int]) -> int:
+        """A new group of ``rates`` adding to ``sums``; -1 when a rate is not a whole number of
+        units (the full path prices those responses)."""
+        found = self._rates(rates)
+        if found is None:
+            return -1
+        self.group_rates.append(found[:4])
+        self.group_gaps.append(found[4])
+        self.group_sums.append(sums)
+        return len(self.group_rates) - 1
+
+    def _rates(self, rates: Rates) -> tuple[int, int, int, int, int] | None:
         out = []
         gaps = 0
         for bit, rate in enumerate((rates.input, rates.cached_input, rates.cache_write, rates.output)):
@@ -492,24 +522,13 @@ class Ledger:
                 "file being written; price this log without parquet= (then write_parquet)",
                 field="parquet",
             )
+        self.settle()  # the rows held are priced at the old scale
         factor = 10 ** (scale - self.scale)
         self.scale = scale
         self.rows.costs[:] = [c * factor for c in self.rows.costs]
         for sums in self.sums.values():
             sums[1] *= factor
-        # In place: a loop pricing a file holds the dict.
-        self.entries.update(
-            {k: None if e is None else self._rescaled(e, factor) for k, e in self.entries.items()}
-        )
-
-    @staticmethod
-    def _rescaled(entry: _Entry, factor: int) -> _Entry:
-        def scaled(rates: _Rates | None) -> _Rates | None:
-            if rates is None:
-                return None
-            return (rates[0] * factor, rates[1] * factor, rates[2] * factor, rates[3] * factor, rates[4])
-
-        return (*entry[:4], scaled(entry[4]), scaled(entry[5]), entry[6], entry[7])
+        self.group_rates[:] = [tuple(rate * factor for rate in rates) for rates in self.group_rates]
 
     def _row(
         self,
@@ -526,16 +545,17 @@ class Ledger:
         reasoning: int,
         cost: int,
     ) -> None:
-        self.rows.add(
-            (number, self._label(model, provider, tier, day), inp, cached, write, out, reasoning), ident, cost
+        rows = self.rows
+        rows.ints.extend(
+            (number, self._label(model, provider, tier, day), inp, cached, write, out, reasoning, -1)
         )
-        if self.parquet is not None and len(self.rows) >= _BATCH_ROWS:
-            self.flush()
+        rows.ids.append(ident)
+        rows.given.append(cost)
 
     # -- output ---------------------------------------------------------------------------------
 
     def flush(self) -> None:
-        """Write the rows held to the Parquet file (opened on first use) and drop them."""
+        """Write the rows held (priced) to the Parquet file (opened on first use) and drop them."""
         if self.parquet is None or (not len(self.rows) and self.writer is not None):
             return
         table = self.rows.table(self.scale)
@@ -544,20 +564,124 @@ class Ledger:
 
             self.writer = pq.ParquetWriter(str(Path(self.parquet)), table.schema, **_WRITER_OPTIONS)
         self.writer.write_table(table)
-        self.rows = _Columns(self.labels)
+        self.rows.clear()
         del table
         _pyarrow().default_memory_pool().release_unused()  # keep memory flat between batches
 
     def close(self) -> None:
-        """Finish the Parquet file, if one is written."""
-        if self.parquet is not None:
-            self.flush()
-            if self.writer is not None:
-                self.writer.close()
+        """Price the rows held; finish the Parquet file, if one is written."""
+        self.settle()
+        if self.writer is not None:
+            self.writer.close()
 
     def money(self, units: int) -> Decimal:
         """``units`` of 10**-scale USD as an exact, tidy Decimal."""
         return tidy(EXACT.scaleb(Decimal(units), -self.scale)) if units else ZERO
+
+
+# -- pricing a block of rows at once -------------------------------------------------------------------
+
+# Bounds under which int64 and float64 arithmetic on a block is exact.
+_INT64: Final = 2**62
+_FLOAT64: Final = 2**53
+
+
+def block_costs(
+    ints: array[int],
+    start: int,
+    end: int,
+    given: list[int],
+    rates: list[_Rates],
+    sums: list[list[int]],
+    width: int,
+) -> list[int]:
+    """The costs (in units) of rows ``start`` to ``end`` of ``ints`` (``width`` integers a row:
+    line, label, input, cached input, cache write, output, reasoning, group), in order: a row of
+    group -1 takes the next of ``given``, the others are priced at their group's ``rates`` and
+    added to its ``sums`` [requests, cost, input, output]. Exact: with numpy in int64 where the
+    block's numbers are bounded so that nothing can overflow, else one row at a time."""
+    try:
+        import numpy as np
+    except ImportError:  # the core install: numpy comes with the tables extra
+        return _costs_one_by_one(ints, start, end, given, rates, sums, width)
+    block = np.frombuffer(ints, dtype=np.int64, count=(end - start) * width, offset=start * width * 8)
+    block = block.reshape(-1, width)
+    group = block[:, 7]
+    fast = group >= 0
+    if not fast.any():
+        return list(given)
+    g = group[fast]
+    inp, cached, write, out = (block[fast, k] for k in (2, 3, 4, 5))
+    tokens = (inp - cached - write, cached, write, out)
+    present: list[int] = np.unique(g).tolist()
+    held = set(present)
+    # Rates divided by their common power of ten: small integers, the same costs.
+    ten = min((_tens(rate) for k in present for rate in rates[k] if rate), default=0)
+    scale = 10**ten
+    mantissas = [
+        [rate // scale for rate in rates[k]] if k in held else [0, 0, 0, 0] for k in range(len(rates))
+    ]
+    highest = [int(t.max()) for t in tokens]
+    bound = sum(highest[j] * max(mantissas[k][j] for k in present) for j in range(4))
+    n = len(g)
+    if bound >= _INT64 or n * max(*highest, int(inp.max())) >= _FLOAT64:
+        return _costs_one_by_one(ints, start, end, given, rates, sums, width)
+    table = np.array(mantissas, dtype=np.int64)
+    units = sum(tokens[j] * table[g, j] for j in range(4))
+    costs: list[int] = units.tolist()
+    if scale != 1:
+        costs = [cost * scale for cost in costs]
+    groups = len(rates)
+    requests = np.bincount(g, minlength=groups).tolist()
+    # Per group token sums, exact in float64 (every partial sum is an integer below 2**53).
+    totals = [np.bincount(g, weights=t, minlength=groups).astype(np.int64).tolist() for t in (*tokens, inp)]
+    for k in present:
+        into = sums[k]
+        into[0] += requests[k]
+        into[1] += sum(rates[k][j] * totals[j][k] for j in range(4))
+        into[2] += totals[4][k]
+        into[3] += totals[3][k]
+    if len(costs) == end - start:
+        return costs
+    fast_costs = iter(costs)
+    given_costs = iter(given)
+    return [next(fast_costs) if is_fast else next(given_costs) for is_fast in fast.tolist()]
+
+
+def _tens(number: int) -> int:
+    # How many times 10 divides a positive ``number``.
+    count = 0
+    while number % 10 == 0:
+        number //= 10
+        count += 1
+    return count
+
+
+def _costs_one_by_one(
+    ints: array[int],
+    start: int,
+    end: int,
+    given: list[int],
+    rates: list[_Rates],
+    sums: list[list[int]],
+    width: int,
+) -> list[int]:
+    costs = []
+    given_costs = iter(given)
+    for i in range(start, end):
+        _, _, inp, cached, write, out, _, group = ints[i * width : i * width + width]
+        if group < 0:
+            costs.append(next(given_costs))
+            continue
+        r = rates[group]
+        cost = (inp - cached - write) * r[0] + cached * r[1] + write * r[2] + out * r[3]
+        into = sums[group]
+        into[0] += 1
+        into[1] += cost
+        into[2] += inp
+        into[3] += out
+        costs.append(cost)
+    return costs
 
 
 class LogCost(BaseModel):

@@ -836,3 +836,58 @@ def test_a_wide_number_in_the_text_is_read_as_json(tmp_path: Path) -> None:
     cost = cc.price_log(path, progress=False)
     assert cost.errors == []
     assert cost.total == D("0.00944")
+
+
+# -- rows priced a block at a time ----------------------------------------------------------------------
+
+
+def test_rows_held_when_the_scale_grows_keep_their_exact_costs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Costs start with 20 decimal places here (28 in use: no published rate needs more); a rate
+    # with 18 decimals per 1M tokens makes one token cost 24. The rows held before it are priced
+    # at 20 places, those after it at 24.
+    import costcalc.logs
+
+    monkeypatch.setattr(costcalc.logs, "SCALE", 20)
+    cat = cc.default_catalog().extend(
+        {
+            "provider": "anthropic",
+            "source": "https://example.com/fine",
+            "checked": "2026-01-01",
+            "models": [{"id": "claude-fine", "prices": [{"standard": {"input": "1.000000000000000001"}}]}],
+        }
+    )
+    fine = message(1, 0, 0, 0, model="claude-fine")
+    payloads = [CHAT, CHAT, CHAT, fine, CHAT, CHAT]
+    cost = cc.price_log(_log(tmp_path, *payloads), catalog=cat, progress=False)
+    # 5 x $0.00472 (see CHAT) + 1 token x $1.000000000000000001 / 1M
+    # = 0.0236 + 0.000001000000000000000001 = 0.023601000000000000000001
+    assert cost.errors == []
+    assert cost.total == D("0.023601000000000000000001")
+    assert str(cost.to_arrow().schema.field("cost").type) == "decimal128(38, 24)"
+    assert cost.to_arrow().column("cost").to_pylist() == [
+        *[D("0.00472")] * 3,
+        D("0.000001000000000000000001"),
+        *[D("0.00472")] * 2,
+    ]
+    assert cost == cc.price_log(lines(*payloads), catalog=cat, progress=False)
+
+
+@pytest.mark.parametrize("numpy", [True, False])
+def test_blocks_priced_with_and_without_numpy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, numpy: bool
+) -> None:
+    if not numpy:  # the core install: no numpy, every row priced one at a time
+        monkeypatch.setitem(sys.modules, "numpy", None)
+        with pytest.raises(ImportError):
+            import numpy
+    # gpt-4o: 10**15 prompt tokens at $2.50 per 1M = $2,500,000,000 a line; ten such lines are
+    # beyond what float64 sums exactly (10 x 10**15 > 2**53), so they are priced one at a time.
+    huge = chat(10**15, 0, 0)
+    path = _log(tmp_path, *([CHAT] * 40), *([huge] * 10), *([PRIORITY] * 30))
+    cost = cc.price_log(path, progress=False, keep_rows=False)
+    # 40 x $0.00472 + 10 x $2,500,000,000 + 30 x $0.00595 = 0.1888 + 25,000,000,000 + 0.1785
+    assert cost.total == D("25000000000.3673")
+    assert cost.requests == 80
+    assert cost.by_tier == {"priority": D("0.1785"), "standard": D("25000000000.1888")}
