@@ -48,8 +48,7 @@ out = {"lines": n}
 """,
     "log": """
 import costcalc as cc
-import pyarrow
-cc.get_model("gpt-4o")  # loading the catalog (and importing pyarrow) is not the job's cost
+cc.get_model("gpt-4o")  # loading the catalog is not the job's cost
 start = time.process_time()
 cost = cc.price_log(sys.argv[1], progress=False)
 rows = cost.to_arrow().num_rows

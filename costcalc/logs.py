@@ -151,6 +151,8 @@ class _Columns:
     __hash__ = None  # type: ignore[assignment]  # mutable buffers
 
     def table(self, scale: int) -> pa.Table:
+        # Every column is built from buffers: pyarrow's conversion of Python objects imports
+        # pandas (a quarter of a second and 50 MB the first time), which the rows do not need.
         pa = _pyarrow()
         import numpy as np
 
@@ -158,22 +160,27 @@ class _Columns:
         ints = np.frombuffer(self.ints, dtype=np.int64).reshape(n, self.WIDTH)
 
         def column(k: int) -> Any:
-            return pa.array(np.ascontiguousarray(ints[:, k]), pa.int64())
+            return pa.Array.from_buffers(
+                pa.int64(), n, [None, pa.py_buffer(np.ascontiguousarray(ints[:, k]))]
+            )
 
-        labels = pa.array(np.ascontiguousarray(ints[:, 1]), pa.int64())
+        labels = column(1)
 
-        def label(k: int, kind: Any) -> Any:
-            return pa.array([entry[k] for entry in self.labels], kind).take(labels)
+        def label(k: int) -> Any:
+            return _strings(pa, np, [str(entry[k]) for entry in self.labels]).take(labels)
 
+        days = np.array([entry[3] for entry in self.labels], dtype=np.int32)
         decimals = b"".join(c.to_bytes(16, "little", signed=True) for c in self.costs)
         return pa.table(
             {
                 "line": column(0),
-                "id": pa.array(self.ids, pa.string()),
-                "model": label(0, pa.string()),
-                "provider": label(1, pa.string()),
-                "tier": label(2, pa.string()),
-                "day": label(3, pa.int32()).view(pa.date32()),
+                "id": _strings(pa, np, self.ids),
+                "model": label(0),
+                "provider": label(1),
+                "tier": label(2),
+                "day": pa.Array.from_buffers(pa.int32(), len(days), [None, pa.py_buffer(days)])
+                .take(labels)
+                .view(pa.date32()),
                 "input_tokens": column(2),
                 "cached_input_tokens": column(3),
                 "cache_write_tokens": column(4),
@@ -182,6 +189,31 @@ class _Columns:
                 "cost": pa.Array.from_buffers(pa.decimal128(38, scale), n, [None, pa.py_buffer(decimals)]),
             }
         )
+
+
+def _strings(pa: Any, np: Any, values: list[str | None]) -> Any:
+    """A pyarrow string array of ``values`` (None is null), built from its buffers."""
+    n = len(values)
+    nulls = values.count(None)
+    texts: list[str] = [value or "" for value in values] if nulls else values  # type: ignore[assignment]
+    joined = "".join(texts)
+    if joined.isascii():  # ids and names: one byte a character
+        data = joined.encode("ascii")
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
+    else:
+        encoded = [text.encode() for text in texts]
+        data = b"".join(encoded)
+        lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=n)
+    large = len(data) >= 2**31
+    offsets = np.zeros(n + 1, dtype=np.int64 if large else np.int32)
+    np.cumsum(lengths, out=offsets[1:])
+    validity = None
+    if nulls:
+        present = np.fromiter((value is not None for value in values), dtype=bool, count=n)
+        validity = pa.py_buffer(np.packbits(present, bitorder="little"))
+    kind = pa.large_string() if large else pa.string()
+    buffers = [validity, pa.py_buffer(offsets), pa.py_buffer(data)]
+    return pa.Array.from_buffers(kind, n, buffers, null_count=nulls).cast(pa.string())
 
 
 # An entry per (shape, model name, tier, day) of the fast path: the resolved model, its provider,

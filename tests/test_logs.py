@@ -7,6 +7,7 @@ import datetime as dt
 import decimal
 import io
 import json
+import subprocess
 import sys
 from collections.abc import Callable
 from decimal import Decimal
@@ -891,3 +892,25 @@ def test_blocks_priced_with_and_without_numpy(
     assert cost.total == D("25000000000.3673")
     assert cost.requests == 80
     assert cost.by_tier == {"priority": D("0.1785"), "standard": D("25000000000.1888")}
+
+
+def test_arrow_rows_are_built_without_pandas(tmp_path: Path) -> None:
+    # pyarrow's conversion of Python lists imports pandas (0.25 s and 50 MB the first time);
+    # the rows are built from buffers instead. Ids: ASCII, not ASCII, none.
+    accented = chat(1_200, 1_024, 300)
+    accented["id"] = "réponse-1"
+    anonymous = chat(1_200, 1_024, 300)
+    del anonymous["id"]
+    path = _log(tmp_path, CHAT, accented, anonymous, CHAT)
+    script = (
+        "import sys, json, costcalc as cc\n"
+        f"cost = cc.price_log({str(path)!r}, progress=False)\n"
+        "ids = cost.to_arrow().column('id').to_pylist()\n"
+        f"cc.price_log({str(path)!r}, progress=False, parquet={str(tmp_path / 'rows.parquet')!r})\n"
+        "print(json.dumps({'pandas': 'pandas' in sys.modules, 'ids': ids}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout) == {
+        "pandas": False,
+        "ids": ["chatcmpl-1", "réponse-1", None, "chatcmpl-1"],
+    }
