@@ -72,6 +72,7 @@ COLUMNS: Final = (
     "cost",
 )
 _EPOCH: Final = dt.date(1970, 1, 1)
+_LOW_BITS: Final = 2**64 - 1
 # Rows per Parquet row group when streaming, and the writer's options: small batches and
 # dictionaries only for the label columns keep the writer's buffers (and so memory) small.
 _BATCH_ROWS: Final = 16_384
@@ -170,7 +171,10 @@ class _Columns:
             return _strings(pa, np, [str(entry[k]) for entry in self.labels]).take(labels)
 
         days = np.array([entry[3] for entry in self.labels], dtype=np.int32)
-        decimals = b"".join(c.to_bytes(16, "little", signed=True) for c in self.costs)
+        # 128-bit two's complement, little-endian: the low and the high 64 bits of each cost.
+        low = np.array([cost & _LOW_BITS for cost in self.costs], dtype=np.uint64).view(np.int64)
+        high = np.array([cost >> 64 for cost in self.costs], dtype=np.int64)
+        decimals = np.stack([low, high], axis=1) if n else np.zeros((0, 2), dtype=np.int64)
         return pa.table(
             {
                 "line": column(0),
@@ -186,7 +190,9 @@ class _Columns:
                 "cache_write_tokens": column(4),
                 "output_tokens": column(5),
                 "reasoning_tokens": column(6),
-                "cost": pa.Array.from_buffers(pa.decimal128(38, scale), n, [None, pa.py_buffer(decimals)]),
+                "cost": pa.Array.from_buffers(
+                    pa.decimal128(38, scale), n, [None, pa.py_buffer(np.ascontiguousarray(decimals))]
+                ),
             }
         )
 
