@@ -15,7 +15,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from costcalc.providers.anthropic import GLOBAL_GEO, TIERS
-from costcalc.providers.line_schema import FAILED, SKIP, LineReading, Struct, Tokens, Zero, decoder
+from costcalc.providers.line_schema import FAILED, SKIP, LineReading, Part, Struct, Tokens, Zero, decoder
 
 __all__ = ["READERS", "read_message"]
 
@@ -48,7 +48,7 @@ class Usage(Struct):
     inference_geo: str | None = None
 
 
-class Block(msgspec.Struct):
+class Block(Part):
     """A content block: only its type is read."""
 
     type: Literal["text", "thinking", "redacted_thinking", "tool_use"]

@@ -18,7 +18,7 @@ import msgspec
 from costcalc.errors import UsageParseError
 from costcalc.providers.base import timestamp
 from costcalc.providers.gemini import TRAFFIC_TIERS
-from costcalc.providers.line_schema import FAILED, SKIP, LineReading, Struct, Tokens, decoder
+from costcalc.providers.line_schema import FAILED, SKIP, LineReading, Part, Struct, Tokens, decoder
 
 __all__ = ["READERS", "read_response"]
 
@@ -44,7 +44,7 @@ class UsageMetadata(Struct):
     trafficType: str | None = None  # noqa: N815
 
 
-class Candidate(msgspec.Struct):
+class Candidate(Part):
     """A candidate: only the absence of grounding is read (the rest is skipped)."""
 
     groundingMetadata: None = None  # noqa: N815

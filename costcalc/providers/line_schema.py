@@ -21,7 +21,7 @@ import msgspec
 from costcalc.pricing import MAX_TOKENS
 from costcalc.providers.base import FastReading
 
-__all__ = ["FAILED", "SKIP", "LineReading", "Struct", "Tokens", "Zero", "decoder"]
+__all__ = ["FAILED", "SKIP", "LineReading", "Part", "Struct", "Tokens", "Zero", "decoder"]
 
 #: The line's id (``id``, else Gemini's ``responseId``) and its
 #: :data:`~costcalc.providers.base.FastReading`.
@@ -40,8 +40,13 @@ T = TypeVar("T")
 FAILED: Final = (msgspec.MsgspecError, RecursionError)
 
 
-class Struct(msgspec.Struct, forbid_unknown_fields=True):
-    """A schema of a JSON object: keys it does not declare are refused."""
+class Struct(msgspec.Struct, forbid_unknown_fields=True, gc=False):
+    """A schema of a JSON object: keys it does not declare are refused. (Decoded objects hold no
+    cycles: the garbage collector need not track them.)"""
+
+
+class Part(msgspec.Struct, gc=False):
+    """A schema of a nested object of which only some keys are read; the others are skipped."""
 
 
 def decoder(schema: type[T]) -> Callable[[bytes], T]:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Final, Literal
 
 import msgspec
 
-from costcalc.providers.line_schema import FAILED, SKIP, LineReading, Struct, Tokens, Zero, decoder
+from costcalc.providers.line_schema import FAILED, SKIP, LineReading, Part, Struct, Tokens, Zero, decoder
 from costcalc.providers.openai import FAST_TOOLS, FREE_ITEMS, TIERS
 
 __all__ = ["READERS", "read_chat", "read_responses"]
@@ -83,13 +83,13 @@ class ResponsesUsage(Struct):
     output_tokens_details: ResponsesOutput | None = None
 
 
-class OutputItem(msgspec.Struct):
+class OutputItem(Part):
     """An output item: only its type is read (the rest is skipped)."""
 
     type: FreeItem
 
 
-class Tool(msgspec.Struct):
+class Tool(Part):
     """A tool offered: only its type is read."""
 
     type: FastTool
