@@ -11,13 +11,14 @@ holds only text tokens, cache reads and writes and reasoning). Every key of such
 its usage block is declared, so anything else (another field, a vendor's mark, a value of another
 type) sends the line to the full path; the text of the answer is skipped, never built. A line
 read so is exactly what its provider's ``fast_read`` gives for the parsed line (tested line by
-line), and parsed responses (an iterable of dicts or SDK objects) are read by ``fast_read``. Its
-cost is computed in integers (units of 10**-28 USD) from the rates resolved once per (model,
-tier, day); the first response of each (shape, model, tier) is read and priced by the full reader
-too, and that key is priced that way for good when the two disagree. Every other line is parsed
+line), and parsed responses (an iterable of dicts or SDK objects) are read by ``fast_read``. Such
+a row is filed with the group of rates it is priced at, resolved once per (model, tier, day); the
+first response of each (shape, model, tier) is read and priced by the full reader too, and that
+key is priced that way for good when the two disagree. Rows are priced a block at a time
+(:meth:`Ledger.settle`), exactly, in integers (units of 10**-28 USD). Every other line is parsed
 with orjson and takes the full path.
 
-Rows are kept per column (arrays of integers, lists of strings), not as one object per
+Rows are kept in buffers (a row's integers side by side, ids, costs), not as one object per
 response, and exported with :meth:`LogCost.to_arrow` (``pip install "costcalc[tables]"``); with
 ``parquet=`` they are written to a Parquet file in record batches as the log is read and not
 kept, so memory stays flat however long the log is.
