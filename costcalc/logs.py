@@ -231,6 +231,8 @@ def _strings(pa: Any, np: Any, values: list[str | None]) -> Any:
 # catalog has none) and a mask of the missing ones (bit 0 input ... bit 3 output): a response with
 # tokens of a missing kind takes the full path, which refuses or lists them.
 _Rates = tuple[int, ...]
+# Per group of rates: its rates in units, how many times 10 divides them all, its sums.
+_Groups = tuple[list[_Rates], list[int], list[list[int]]]
 _Entry = tuple[str, str, str, int, int, int, list[int], int]
 
 
@@ -274,6 +276,10 @@ class Ledger:
         self.group_rates: list[_Rates] = []
         self.group_gaps: list[int] = []
         self.group_sums: list[list[int]] = []
+        #: Per group: how many times 10 divides all its rates (the block arithmetic divides them).
+        self.group_tens: list[int] = []
+        #: Catalog rates in units (by the id of the rates object, kept alive in the value).
+        self.units_of: dict[int, tuple[Rates, tuple[int, int, int, int, int] | None]] = {}
         self.unpriced: list[LineUnpriced] = []
         self.parquet = parquet
         self.writer: pq.ParquetWriter | None = None
@@ -318,6 +324,7 @@ class Ledger:
         gaps_of = self.group_gaps
         rows = self.rows
         extend, add_id, held = rows.ints.extend, rows.ids.append, rows.ids
+        limit = rows.settled + _BATCH_ROWS
         for number, item in items:
             try:
                 found = read(item)
@@ -342,12 +349,14 @@ class Ledger:
                             ):
                                 extend((number, entry[7], inp, cached, write, out, reasoning, group))
                                 add_id(ident)
-                                if len(held) - rows.settled >= _BATCH_ROWS:
+                                if len(held) >= limit:
                                     self.settle()
+                                    limit = rows.settled + _BATCH_ROWS
                                 continue
                 fallback(number, item, found)
-                if len(held) - rows.settled >= _BATCH_ROWS:
+                if len(held) >= limit:
                     self.settle()
+                    limit = rows.settled + _BATCH_ROWS
             except BatchFileError:
                 raise
             except Exception as exc:  # every error of a line is that line's, never the file's
@@ -362,7 +371,7 @@ class Ledger:
         start, end = rows.settled, len(rows.ids)
         if end > start:
             rows.costs += block_costs(
-                rows.ints, start, end, rows.given, self.group_rates, self.group_sums, _Columns.WIDTH
+                rows.ints, start, end, rows.given, (self.group_rates, self.group_tens, self.group_sums)
             )
             rows.given.clear()
             rows.settled = end
@@ -524,11 +533,15 @@ class Ledger:
     def _group(self, rates: Rates, sums: list[int]) -> int:
         """A new group of ``rates`` adding to ``sums``; -1 when a rate is not a whole number of
         units (the full path prices those responses)."""
-        found = self._rates(rates)
+        cached = self.units_of.get(id(rates))
+        if cached is None:  # the same rates are in force over many days: convert them once
+            cached = self.units_of[id(rates)] = (rates, self._rates(rates))
+        found = cached[1]
         if found is None:
             return -1
         self.group_rates.append(found[:4])
         self.group_gaps.append(found[4])
+        self.group_tens.append(min((_tens(rate) for rate in found[:4] if rate), default=_NO_TENS))
         self.group_sums.append(sums)
         return len(self.group_rates) - 1
 
@@ -562,12 +575,15 @@ class Ledger:
                 field="parquet",
             )
         self.settle()  # the rows held are priced at the old scale
-        factor = 10 ** (scale - self.scale)
+        old = self.scale
+        factor = 10 ** (scale - old)
         self.scale = scale
         self.rows.costs[:] = [c * factor for c in self.rows.costs]
         for sums in self.sums.values():
             sums[1] *= factor
         self.group_rates[:] = [tuple(rate * factor for rate in rates) for rates in self.group_rates]
+        self.group_tens[:] = [tens if tens == _NO_TENS else tens + scale - old for tens in self.group_tens]
+        self.units_of.clear()
 
     def _row(
         self,
@@ -622,6 +638,8 @@ class Ledger:
 
 # Bounds under which int64 and float64 arithmetic on a block is exact.
 _INT64: Final = 2**62
+# The tens of a group whose rates are all zero (any power of ten divides them).
+_NO_TENS: Final = 10**6
 _FLOAT64: Final = 2**53
 
 
@@ -630,19 +648,20 @@ def block_costs(
     start: int,
     end: int,
     given: list[int],
-    rates: list[_Rates],
-    sums: list[list[int]],
-    width: int,
+    groups: tuple[list[_Rates], list[int], list[list[int]]],
 ) -> list[int]:
-    """The costs (in units) of rows ``start`` to ``end`` of ``ints`` (``width`` integers a row:
-    line, label, input, cached input, cache write, output, reasoning, group), in order: a row of
-    group -1 takes the next of ``given``, the others are priced at their group's ``rates`` and
-    added to its ``sums`` [requests, cost, input, output]. Exact: with numpy in int64 where the
-    block's numbers are bounded so that nothing can overflow, else one row at a time."""
+    """The costs (in units) of rows ``start`` to ``end`` of ``ints`` (``_Columns.WIDTH`` integers a
+    row: line, label, input, cached input, cache write, output, reasoning, group), in order: a row
+    of group -1 takes the next of ``given``, the others are priced at their group's rates and
+    added to its sums [requests, cost, input, output] (``groups``: rates, tens, sums). Exact:
+    with numpy in int64 where the block's numbers are bounded so that nothing can overflow, else
+    one row at a time."""
+    rates, tens, sums = groups
+    width = _Columns.WIDTH
     try:
         import numpy as np
     except ImportError:  # the core install: numpy comes with the tables extra
-        return _costs_one_by_one(ints, start, end, given, rates, sums, width)
+        return _costs_one_by_one(ints, start, end, given, rates, sums)
     block = np.frombuffer(ints, dtype=np.int64, count=(end - start) * width, offset=start * width * 8)
     block = block.reshape(-1, width)
     group = block[:, 7]
@@ -655,7 +674,8 @@ def block_costs(
     present: list[int] = np.unique(g).tolist()
     held = set(present)
     # Rates divided by their common power of ten: small integers, the same costs.
-    ten = min((_tens(rate) for k in present for rate in rates[k] if rate), default=0)
+    ten = min(tens[k] for k in present)
+    ten = 0 if ten >= _NO_TENS else ten
     scale = 10**ten
     mantissas = [
         [rate // scale for rate in rates[k]] if k in held else [0, 0, 0, 0] for k in range(len(rates))
@@ -664,16 +684,16 @@ def block_costs(
     bound = sum(highest[j] * max(mantissas[k][j] for k in present) for j in range(4))
     n = len(g)
     if bound >= _INT64 or n * max(*highest, int(inp.max())) >= _FLOAT64:
-        return _costs_one_by_one(ints, start, end, given, rates, sums, width)
+        return _costs_one_by_one(ints, start, end, given, rates, sums)
     table = np.array(mantissas, dtype=np.int64)
     units = sum(tokens[j] * table[g, j] for j in range(4))
     costs: list[int] = units.tolist()
     if scale != 1:
         costs = [cost * scale for cost in costs]
-    groups = len(rates)
-    requests = np.bincount(g, minlength=groups).tolist()
+    count = len(rates)
+    requests = np.bincount(g, minlength=count).tolist()
     # Per group token sums, exact in float64 (every partial sum is an integer below 2**53).
-    totals = [np.bincount(g, weights=t, minlength=groups).astype(np.int64).tolist() for t in (*tokens, inp)]
+    totals = [np.bincount(g, weights=t, minlength=count).astype(np.int64).tolist() for t in (*tokens, inp)]
     for k in present:
         into = sums[k]
         into[0] += requests[k]
@@ -697,14 +717,9 @@ def _tens(number: int) -> int:
 
 
 def _costs_one_by_one(
-    ints: array[int],
-    start: int,
-    end: int,
-    given: list[int],
-    rates: list[_Rates],
-    sums: list[list[int]],
-    width: int,
+    ints: array[int], start: int, end: int, given: list[int], rates: list[_Rates], sums: list[list[int]]
 ) -> list[int]:
+    width = _Columns.WIDTH
     costs = []
     given_costs = iter(given)
     for i in range(start, end):

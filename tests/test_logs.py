@@ -914,3 +914,21 @@ def test_arrow_rows_are_built_without_pandas(tmp_path: Path) -> None:
         "pandas": False,
         "ids": ["chatcmpl-1", "réponse-1", None, "chatcmpl-1"],
     }
+
+
+def test_a_free_model_in_a_block_with_priced_ones(tmp_path: Path) -> None:
+    # Rates of 0 (every power of ten divides them) beside gpt-4o's: the free rows cost 0, the
+    # others their price. 3 x $0.00472 (see CHAT) = $0.01416.
+    cat = cc.default_catalog().extend(
+        {
+            "provider": "openai",
+            "source": "https://example.com/free",
+            "checked": "2026-01-01",
+            "models": [{"id": "gpt-free", "prices": [{"standard": {"input": "0", "output": "0"}}]}],
+        }
+    )
+    free = chat(1_000, 0, 500, model="gpt-free")
+    cost = cc.price_log(_log(tmp_path, free, CHAT, free, CHAT, free, CHAT), catalog=cat, progress=False)
+    assert cost.errors == []
+    assert cost.total == D("0.01416")
+    assert cost.by_model == {"gpt-4o": D("0.01416"), "gpt-free": D("0")}
