@@ -932,3 +932,39 @@ def test_a_free_model_in_a_block_with_priced_ones(tmp_path: Path) -> None:
     assert cost.errors == []
     assert cost.total == D("0.01416")
     assert cost.by_model == {"gpt-4o": D("0.01416"), "gpt-free": D("0")}
+
+
+@pytest.mark.parametrize("options", [{}, {"keep_rows": False}, {"parquet": True}, {"strict": False}])
+def test_many_blocks_price_as_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, options: dict[str, Any]
+) -> None:
+    # Blocks of 4 rows (16,384 in use): fast rows, rows read in full and bad lines fall across
+    # block ends, and each block is priced, summed, written or dropped on its own.
+    import costcalc.logs
+
+    payloads: list[Any] = [*VARIED, *responses_log(60, seed=31)]
+    raw = lines(*payloads)
+    raw[7:7] = [b"not json\n", b"\n"]
+    path = tmp_path / "log.jsonl"
+    path.write_bytes(b"".join(raw))
+    whole = cc.price_log(raw, progress=False, strict=options.get("strict", True))
+    monkeypatch.setattr(costcalc.logs, "_BATCH_ROWS", 4)
+    kwargs = {k: v for k, v in options.items() if k != "parquet"}
+    if options.get("parquet"):
+        kwargs["parquet"] = tmp_path / "rows.parquet"
+    cost = cc.price_log(path, progress=False, **kwargs)
+    assert cost.total == whole.total
+    assert (cost.by_model, cost.by_tier, cost.by_day) == (whole.by_model, whole.by_tier, whole.by_day)
+    assert (cost.requests, cost.input_tokens, cost.output_tokens) == (
+        whole.requests,
+        whole.input_tokens,
+        whole.output_tokens,
+    )
+    assert cost.errors == whole.errors
+    assert 8 in {e.line for e in cost.errors}  # "not json"; line 9 is blank
+    if options.get("parquet"):
+        import pyarrow.parquet as pq
+
+        assert pq.read_table(kwargs["parquet"]).equals(whole.to_arrow())
+    elif options.get("keep_rows", True):
+        assert cost.to_arrow().equals(whole.to_arrow())
