@@ -108,14 +108,18 @@ class _Columns:
     (model, provider, tier, day) the rows share; a group is the rates a fast-path row is priced
     at when its block is settled (:meth:`Ledger.settle`), -1 for a row priced by the full path,
     whose cost waits in ``given`` until then. Appending two things a row is cheaper than twelve,
-    and pricing a block of rows at once is cheaper than one at a time."""
+    and pricing a block of rows at once is cheaper than one at a time. Blocks of priced rows kept
+    are moved to Arrow tables (``blocks``, with the scale of their costs) when pyarrow is there:
+    no Python object a row."""
 
-    __slots__ = ("costs", "given", "ids", "ints", "labels", "settled")
+    __slots__ = ("blocks", "costs", "given", "ids", "ints", "labels", "scale", "settled")
 
     #: Integers a row holds in ``ints``.
     WIDTH: ClassVar = 8
 
-    def __init__(self, labels: list[tuple[str, str, str, int]]) -> None:
+    def __init__(self, labels: list[tuple[str, str, str, int]], scale: int) -> None:
+        self.blocks: list[tuple[pa.Table, int]] = []
+        self.scale = scale
         self.ints = array("q")
         self.ids: list[str | None] = []
         self.costs: list[int] = []
@@ -124,18 +128,36 @@ class _Columns:
         self.labels = labels
 
     def __len__(self) -> int:
-        return len(self.ids)
+        return int(sum(table.num_rows for table, _ in self.blocks)) + len(self.ids)
 
     def clear(self) -> None:
         """Drop every row (in place: a pricing loop holds the buffers' methods)."""
+        self.blocks.clear()
+        self._clear_buffers()
+
+    def _clear_buffers(self) -> None:
         del self.ints[:]
         self.ids.clear()
         self.costs.clear()
         self.given.clear()
         self.settled = 0
 
+    def seal(self) -> None:
+        """Move the rows held, all priced, to an Arrow block (when pyarrow and numpy are there)."""
+        if not self.ids or self.settled != len(self.ids):
+            return
+        try:
+            block = self._buffers(self.scale)
+        except ImportError:  # rows stay in the buffers: to_arrow() says what to install
+            return
+        self.blocks.append((block, self.scale))
+        self._clear_buffers()
+
     def rows(self) -> Iterator[tuple[int, str | None, str, str, str, int, int, int, int, int, int, int]]:
-        """Every row in :data:`COLUMNS` order (the day as days since 1970-01-01, the cost in units)."""
+        """Every row in :data:`COLUMNS` order (the day as days since 1970-01-01, the cost in units
+        of 10**-scale)."""
+        for block, scale in self.blocks:
+            yield from _block_rows(block, 10 ** (self.scale - scale))
         ints = self.ints
         labels = self.labels
         width = self.WIDTH
@@ -153,6 +175,18 @@ class _Columns:
     __hash__ = None  # type: ignore[assignment]  # mutable buffers
 
     def table(self, scale: int) -> pa.Table:
+        """Every row as an Arrow table, costs as ``decimal128(38, scale)``."""
+        pa = _pyarrow()
+        cost = pa.decimal128(38, scale)
+        parts = [
+            block if old == scale else block.set_column(11, "cost", block.column(11).cast(cost))
+            for block, old in self.blocks
+        ]
+        if self.ids or not parts:
+            parts.append(self._buffers(scale))
+        return parts[0] if len(parts) == 1 else pa.concat_tables(parts)
+
+    def _buffers(self, scale: int) -> pa.Table:
         # Every column is built from buffers: pyarrow's conversion of Python objects imports
         # pandas (a quarter of a second and 50 MB the first time), which the rows do not need.
         pa = _pyarrow()
@@ -163,7 +197,9 @@ class _Columns:
 
         def column(k: int) -> Any:
             return pa.Array.from_buffers(
-                pa.int64(), n, [None, pa.py_buffer(np.ascontiguousarray(ints[:, k]))]
+                pa.int64(),
+                n,
+                [None, pa.py_buffer(ints[:, k].copy())],  # a copy: the buffers are reused
             )
 
         labels = column(1)
@@ -191,11 +227,26 @@ class _Columns:
                 "cache_write_tokens": column(4),
                 "output_tokens": column(5),
                 "reasoning_tokens": column(6),
-                "cost": pa.Array.from_buffers(
-                    pa.decimal128(38, scale), n, [None, pa.py_buffer(np.ascontiguousarray(decimals))]
-                ),
+                "cost": pa.Array.from_buffers(pa.decimal128(38, scale), n, [None, pa.py_buffer(decimals)]),
             }
         )
+
+
+def _block_rows(
+    block: pa.Table, factor: int
+) -> Iterator[tuple[int, str | None, str, str, str, int, int, int, int, int, int, int]]:
+    # The rows of an Arrow block as _Columns.rows() gives them, costs multiplied by ``factor``.
+    import numpy as np
+
+    pa = _pyarrow()
+    columns = [block.column(name).combine_chunks() for name in COLUMNS]
+    columns[5] = columns[5].cast(pa.int32())
+    values = [column.to_pylist() for column in columns[:11]]
+    cost = columns[11]
+    raw = np.frombuffer(cost.buffers()[1], dtype=np.int64, count=2 * len(cost), offset=16 * cost.offset)
+    for i, (low, high) in enumerate(raw.reshape(-1, 2).tolist()):
+        units = (high << 64) + (low & _LOW_BITS)
+        yield (*(value[i] for value in values), units * factor)
 
 
 def _strings(pa: Any, np: Any, values: list[str | None]) -> Any:
@@ -265,7 +316,7 @@ class Ledger:
         #: The (model, provider, tier, day) of the rows, and where each is in that list.
         self.labels: list[tuple[str, str, str, int]] = []
         self.label_of: dict[tuple[str, str, str, int], int] = {}
-        self.rows = _Columns(self.labels)
+        self.rows = _Columns(self.labels, SCALE)
         self.scale = SCALE
         self.entries: dict[tuple[str, str | None, str | None, int], _Entry | None] = {}
         #: The (shape, model name, tier) keys whose first response the full reader read as the
@@ -379,6 +430,8 @@ class Ledger:
             self.flush()
         elif not self.keep:
             rows.clear()
+        else:
+            rows.seal()
 
     def add_lines(self, lines: Iterable[bytes], errors: list[LineError]) -> None:
         """Price every line of a binary file (numbered from 1): plain responses are read by the
@@ -577,7 +630,7 @@ class Ledger:
         self.settle()  # the rows held are priced at the old scale
         old = self.scale
         factor = 10 ** (scale - old)
-        self.scale = scale
+        self.scale = self.rows.scale = scale
         self.rows.costs[:] = [c * factor for c in self.rows.costs]
         for sums in self.sums.values():
             sums[1] *= factor
