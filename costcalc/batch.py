@@ -624,7 +624,8 @@ def price_batch_output(
     cat = catalog_or_default(catalog)
     if model is not None and not isinstance(model, str):
         raise InvalidInputError(f"a model name is a string, got {type(model).__name__}", field="model")
-    ledger = Ledger(cat, model=model, at=at, keep_rows=keep_rows)
+    # The rows are read back as RequestActual objects: kept in the buffers, not moved to Arrow.
+    ledger = Ledger(cat, model=model, at=at, keep_rows=keep_rows, compact=False)
     failed: list[LineError] = []
     errors: list[LineError] = []
     batch = _File("result")

@@ -93,6 +93,14 @@ class LineUnpriced(BaseModel):
     reason: str
 
 
+def _numpy() -> Any:
+    try:
+        import numpy as np
+    except ImportError as exc:
+        raise ImportError(f"Arrow output {_TABLES_HINT}") from exc
+    return np
+
+
 def _pyarrow() -> Any:
     try:
         import pyarrow as pa
@@ -190,7 +198,7 @@ class _Columns:
         # Every column is built from buffers: pyarrow's conversion of Python objects imports
         # pandas (a quarter of a second and 50 MB the first time), which the rows do not need.
         pa = _pyarrow()
-        import numpy as np
+        np = _numpy()
 
         n = len(self.ids)
         ints = np.frombuffer(self.ints, dtype=np.int64).reshape(n, self.WIDTH)
@@ -236,7 +244,7 @@ def _block_rows(
     block: pa.Table, factor: int
 ) -> Iterator[tuple[int, str | None, str, str, str, int, int, int, int, int, int, int]]:
     # The rows of an Arrow block as _Columns.rows() gives them, costs multiplied by ``factor``.
-    import numpy as np
+    np = _numpy()
 
     pa = _pyarrow()
     columns = [block.column(name).combine_chunks() for name in COLUMNS]
@@ -303,6 +311,7 @@ class Ledger:
         strict: bool = True,
         keep_rows: bool = True,
         parquet: str | os.PathLike[str] | None = None,
+        compact: bool = True,
     ) -> None:
         self.catalog = catalog
         self.model = model
@@ -313,6 +322,9 @@ class Ledger:
         self.today = (dt.datetime.now(dt.UTC).date() - _EPOCH).days
         self.strict = strict
         self.keep = keep_rows or parquet is not None
+        #: Rows kept are moved to Arrow blocks as they are priced (a caller that reads every row
+        #: back as Python objects, like price_batch_output, keeps them in the buffers).
+        self.compact = compact
         #: The (model, provider, tier, day) of the rows, and where each is in that list.
         self.labels: list[tuple[str, str, str, int]] = []
         self.label_of: dict[tuple[str, str, str, int], int] = {}
@@ -430,7 +442,7 @@ class Ledger:
             self.flush()
         elif not self.keep:
             rows.clear()
-        else:
+        elif self.compact:
             rows.seal()
 
     def add_lines(self, lines: Iterable[bytes], errors: list[LineError]) -> None:

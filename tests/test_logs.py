@@ -892,6 +892,13 @@ def test_blocks_priced_with_and_without_numpy(
     assert cost.total == D("25000000000.3673")
     assert cost.requests == 80
     assert cost.by_tier == {"priority": D("0.1785"), "standard": D("25000000000.1888")}
+    kept = cc.price_log(path, progress=False)  # rows kept: in Arrow blocks, or in the buffers
+    assert kept.total == cost.total
+    if numpy:
+        assert kept.to_arrow().column("cost").to_pylist()[40] == D("2500000000")
+    else:
+        with pytest.raises(ImportError, match=r"costcalc\[tables\]"):
+            kept.to_arrow()
 
 
 def test_arrow_rows_are_built_without_pandas(tmp_path: Path) -> None:
