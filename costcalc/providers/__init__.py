@@ -16,7 +16,10 @@ Each module offers:
   prompt as billed (exactly where the provider publishes its tokenizer, else the approximation's
   base);
 
-and the shared pieces live in :mod:`costcalc.providers.base`. This module is the small
+and the shared pieces live in :mod:`costcalc.providers.base`. Beside each base module, its line
+readers (``openai_lines``, ``anthropic_lines``, ``gemini_lines``: msgspec schemas of its plain
+responses, read straight from a log line's bytes; :mod:`costcalc.providers.line_schema` holds
+what they share) are imported only when a log is priced (:func:`line_reader`). This module is the small
 provider-neutral interface the rest of costcalc calls: :func:`detect`, :func:`read` and
 :func:`batch_format`.
 
