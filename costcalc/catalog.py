@@ -886,14 +886,16 @@ class Catalog:
                 raise AmbiguousModelError(name, sorted(m.provider for m in candidates))
             candidates = own
         if not candidates:
-            named = next((p for prefix, p in self._prefixes.items() if key.startswith(prefix)), None)
+            prefix, named = next(((x, p) for x, p in self._prefixes.items() if key.startswith(x)), ("", None))
             within = wanted or named
             pool = [
                 n
                 for n, ms in self._index.items()
                 if any(m.provider == within if within else m.provider not in self._qualified for m in ms)
             ]
-            close = difflib.get_close_matches(key, pool, n=5, cutoff=0.6)
+            # A prefixed name is compared without its prefix, and suggested with it.
+            bare = key[len(prefix) :] if named is not None else key
+            close = [f"{prefix}{n}" for n in difflib.get_close_matches(bare, pool, n=5, cutoff=0.6)]
             if within is None:  # sold only where a prefix is needed (azure/, vertex_ai/...)
                 close = [f"{p}/{key}" for p in sorted(m.provider for m in self._index.get(key, []))] + close
             raise UnknownModelError(name, close[:5], provider=within)

@@ -271,3 +271,15 @@ def test_model_info_price_matches_catalog_price() -> None:
         m.price(usage, tier="fast")
     with pytest.raises(ValueError, match="unknown tier"):
         m.period().tier("gold")
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"), [("openai/gpt-4p", "openai/gpt-4o"), ("azure/gpt-4p", "azure/gpt-4o")]
+)
+def test_a_prefixed_typo_suggests_prefixed_names(typed: str, meant: str) -> None:
+    # The name is compared without its provider prefix and the suggestions keep it: each resolves.
+    with pytest.raises(cc.UnknownModelError) as info:
+        cc.get_model(typed)
+    assert meant in info.value.suggestions
+    for suggestion in info.value.suggestions:
+        assert cc.get_model(suggestion).provider == typed.split("/")[0]
