@@ -25,6 +25,7 @@ with its number and reason (a duplicate ``custom_id`` / ``key`` too) and every g
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections import Counter
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -39,7 +40,18 @@ from costcalc.approximation import TokenProfile
 from costcalc.catalog import Catalog, catalog_or_default
 from costcalc.errors import InvalidInputError
 from costcalc.estimation import estimate_count
-from costcalc.lines import BadLineError, BatchFileError, LineError, Source, reason, records
+from costcalc.lines import (
+    BadLineError,
+    BatchFileError,
+    LineError,
+    Source,
+    advancing,
+    loads,
+    reason,
+    record,
+    records,
+    size_of,
+)
 from costcalc.logs import Ledger
 from costcalc.pricing import TIERS
 from costcalc.providers.base import BatchFailure, FastReading, is_map, kind
@@ -421,6 +433,55 @@ class _File:
         return None if self.module is None else str(self.module.BATCH_FORMAT)
 
 
+def _price_results_file(
+    ledger: Ledger,
+    batch: _File,
+    path: str | os.PathLike[str],
+    progress: bool | None,
+    errors: list[LineError],
+    parsed: tuple[Callable[[Any], LineReading | None], Callable[[int, Any, LineReading | None], None]],
+) -> None:
+    """Price a results file's lines: once the file is known to be OpenAI's, a plain succeeded
+    line is read from its bytes (``openai_lines.read_batch_result``: exactly what
+    ``fast_batch_result`` reads of the parsed line), its id checked for duplicates as
+    :meth:`_File.read_fast` does; every other line is parsed and priced by ``parsed`` (the
+    reader and the fallback of parsed lines)."""
+    from costcalc._display import progress_bar
+    from costcalc.providers import openai
+    from costcalc.providers.openai_lines import read_batch_result
+
+    parse = loads()
+    read, fallback = parsed
+    number = 0
+
+    def read_bytes(raw: bytes) -> LineReading | None:
+        nonlocal number
+        number += 1
+        batch.current = None
+        if batch.module is not openai:  # the first batch line decides the format: read in full
+            return None
+        found = read_batch_result(raw)
+        if found is None:
+            return None
+        batch.current = found[0]
+        first = batch.ids.setdefault(found[0] or "", number)
+        if first != number:
+            raise BadLineError(f"duplicate {openai.BATCH_ID} {found[0]!r} (first on line {first})")
+        return found
+
+    def parse_then_price(number: int, raw: bytes, found: LineReading | None) -> None:
+        data = record(number, raw, parse, errors)
+        if data is not None:
+            item = [(number, (number, data))]
+            ledger.price_all(item, read, fallback, errors, lambda: batch.current, last=False)
+
+    with progress_bar(progress, size_of(path), "pricing") as bar, open(path, "rb") as handle:
+        lines = advancing(handle, bar.advance) if bar.shown else handle
+        ledger.price_all(
+            enumerate(lines, start=1), read_bytes, parse_then_price, errors, lambda: batch.current
+        )
+
+
 def _wrong_kind(module: ModuleType, kind: str, number: int) -> str:
     if kind == "request":
         return (
@@ -647,8 +708,11 @@ def price_batch_output(
             return
         ledger.add_reading(number, reading, batch.current or "", None if found is None else found[1])
 
-    numbered = ((number, (number, data)) for number, data in records(source, progress, "pricing", errors))
-    ledger.price_all(numbered, read, fallback, errors, lambda: batch.current)
+    if isinstance(source, str | os.PathLike):
+        _price_results_file(ledger, batch, source, progress, errors, (read, fallback))
+    else:
+        numbered = ((number, (number, data)) for number, data in records(source, progress, "pricing", errors))
+        ledger.price_all(numbered, read, fallback, errors, lambda: batch.current)
     batch.check_found(errors)
     errors.sort(key=lambda e: e.line)
     per_model: dict[str, list[int]] = {}

@@ -26,6 +26,7 @@ __all__ = [
     "LineError",
     "Source",
     "Undecodable",
+    "advancing",
     "loads",
     "numbered",
     "parse_line",
@@ -113,6 +114,13 @@ def _lenient(handle: io.TextIOWrapper) -> bool:
     except io.UnsupportedOperation:  # a decode error then ends the file: it is reported as such
         return False
     return True
+
+
+def advancing(lines: Iterable[bytes], advance: Callable[[int], None]) -> Iterator[bytes]:
+    """``lines``, calling ``advance`` with the size of each (a progress bar's)."""
+    for line in lines:
+        advance(len(line))
+        yield line
 
 
 def size_of(source: Source) -> int | None:

@@ -39,7 +39,17 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr
 from costcalc._money import EXACT, ZERO, tidy
 from costcalc.catalog import Catalog, ResolvedModel, as_date, catalog_or_default
 from costcalc.errors import InvalidInputError, NoPriceError
-from costcalc.lines import BatchFileError, LineError, Source, loads, reason, record, records, size_of
+from costcalc.lines import (
+    BatchFileError,
+    LineError,
+    Source,
+    advancing,
+    loads,
+    reason,
+    record,
+    records,
+    size_of,
+)
 from costcalc.pricing import Rates
 from costcalc.providers import fast_read, line_reader, read
 from costcalc.providers.base import FastReading, Reading
@@ -373,6 +383,8 @@ class Ledger:
         fallback: Callable[[int, Any, LineReading | None], None],
         errors: list[LineError],
         error_id: Callable[[], str | None] = lambda: None,
+        *,
+        last: bool = True,
     ) -> None:
         """Price every (number, item): ``read`` gives the id and the fast reading of a plain
         response (None for any other), which is priced here in integers from the rates of its
@@ -380,7 +392,8 @@ class Ledger:
         model has no rate for go to ``fallback`` (with what ``read`` gave), which reads it in
         full (:meth:`add_reading`).
         An error of an item is added to ``errors`` with its number (and ``error_id()``); a
-        :class:`BatchFileError` (a file of another kind) ends the job."""
+        :class:`BatchFileError` (a file of another kind) ends the job. ``last=False``: more items
+        follow (a fallback pricing one item), the rows held are priced later."""
         entries = self.entries
         at_day = self.at_day
         today = self.today
@@ -424,7 +437,8 @@ class Ledger:
                 raise
             except Exception as exc:  # every error of a line is that line's, never the file's
                 errors.append(LineError(line=number, custom_id=error_id(), reason=reason(exc)))
-        self.settle()
+        if last:
+            self.settle()
 
     def settle(self) -> None:
         """Price the rows of the fast path held since the last call, all at once (in integers,
@@ -948,19 +962,13 @@ def price_log(
             from costcalc._display import progress_bar
 
             with progress_bar(progress, size_of(source), "pricing") as bar, open(source, "rb") as handle:
-                ledger.add_lines(_advancing(handle, bar.advance) if bar.shown else handle, errors)
+                ledger.add_lines(advancing(handle, bar.advance) if bar.shown else handle, errors)
         else:
             ledger.add_records(records(source, progress, "pricing", errors), errors)
     finally:
         ledger.close()
     errors.sort(key=lambda e: e.line)
     return _result(ledger, errors, keep_rows and parquet is None, parquet)
-
-
-def _advancing(lines: Iterable[bytes], advance: Callable[[int], None]) -> Iterator[bytes]:
-    for line in lines:
-        advance(len(line))
-        yield line
 
 
 def _result(ledger: Ledger, errors: list[LineError], rows: bool, parquet: Any) -> LogCost:

@@ -975,3 +975,87 @@ def test_many_blocks_price_as_one(
         assert pq.read_table(kwargs["parquet"]).equals(whole.to_arrow())
     elif options.get("keep_rows", True):
         assert cost.to_arrow().equals(whole.to_arrow())
+
+
+# -- OpenAI Batch output lines read from their bytes ------------------------------------------------
+
+
+def _batch_line(body: dict[str, Any], cid: str = "req-1") -> dict[str, Any]:
+    return {
+        "id": "batch_req_1",
+        "custom_id": cid,
+        "response": {"status_code": 200, "request_id": "r1", "body": body},
+        "error": None,
+    }
+
+
+_BATCH_CHANGES: list[Callable[[dict[str, Any]], None]] = [
+    _set("error", {"code": "server_error"}),
+    _set("error", ""),
+    _set("response.status_code", 500),
+    _set("response.status_code", 200.0),
+    _set("response.body.service_tier", "flex"),
+    _set("response.body.service_tier", "batch"),
+    _set("response.body.service_tier", "auto"),
+    _set("response.body.service_tier", 7),
+    _set("response.body", None),
+    _set("response.extra", 1),
+    _set("custom_id", ""),
+    _set("custom_id", 5),
+    _set("result", {"type": "succeeded"}),
+    _set("params", {}),
+    _set("mystery", True),
+    _drop("custom_id"),
+    _drop("response"),
+]
+
+
+def _batch_payloads() -> list[dict[str, Any]]:
+    bodies = [BASES["chat"](), BASES["responses"](), chat(500, 0, 20, model="gpt-4o-mini")]
+    for kind in ("chat", "responses"):
+        for change in CHANGES[kind]:
+            body = BASES[kind]()
+            change(body)
+            bodies.append(body)
+    out = [_batch_line(body, f"req-{i}") for i, body in enumerate(bodies)]
+    for i, change in enumerate(_BATCH_CHANGES):
+        line = _batch_line(BASES["chat"](), f"changed-{i}")
+        change(line)
+        out.append(line)
+    return out
+
+
+def test_batch_line_reader_reads_what_fast_batch_result_reads() -> None:
+    from costcalc.providers.openai import fast_batch_result
+    from costcalc.providers.openai_lines import read_batch_result
+
+    read = 0
+    for payload in _batch_payloads():
+        found = read_batch_result(orjson.dumps(payload))
+        if found is not None:
+            read += 1
+            assert found == fast_batch_result(payload), payload
+    assert read >= 10  # the plain lines (and the harmless changes) are read from their bytes
+
+
+@pytest.mark.parametrize("options", [{}, {"keep_rows": False}, {"at": "2026-06-01"}])
+def test_a_batch_file_prices_exactly_as_its_lines(tmp_path: Path, options: dict[str, Any]) -> None:
+    payloads: list[Any] = _batch_payloads()
+    payloads += [payloads[0], payloads[1]]  # duplicate ids: one read from bytes, one in full
+    raw = [
+        b"\xef\xbb\xbf" + orjson.dumps(payloads[5]) + b"\n",  # the first line decides the format
+        *lines(*payloads),
+        b"{oops\n",
+        b"\n",
+        orjson.dumps({"custom_id": "a-1", "result": {"type": "succeeded", "message": MESSAGE}}) + b"\n",
+    ]
+    path = tmp_path / "out.jsonl"
+    path.write_bytes(b"".join(raw))
+    from_file = cc.price_batch_output(path, progress=False, **options)
+    from_lines = cc.price_batch_output(raw, progress=False, **options)
+    assert from_file == from_lines
+    assert from_file.total == from_lines.total > 0
+    reasons = [e.reason for e in from_file.errors]
+    # payloads[5] is on line 1 and again on line 7; payloads[0] and [1] twice at the end.
+    assert sum(r.startswith("duplicate") for r in reasons) == 3
+    assert any("not an OpenAI Batch result line" in r for r in reasons), reasons

@@ -16,7 +16,7 @@ import msgspec
 from costcalc.providers.line_schema import FAILED, SKIP, LineReading, Part, Struct, Tokens, Zero, decoder
 from costcalc.providers.openai import FAST_TOOLS, FREE_ITEMS, TIERS
 
-__all__ = ["READERS", "read_chat", "read_responses"]
+__all__ = ["READERS", "read_batch_result", "read_chat", "read_responses"]
 
 if TYPE_CHECKING:
     FreeItem = str
@@ -132,8 +132,42 @@ class Responses(Struct):
     user: msgspec.Raw = SKIP
 
 
+class ChatResult(Struct):
+    status_code: Literal[200]
+    body: Chat
+    request_id: msgspec.Raw = SKIP
+
+
+class ResponsesResult(Struct):
+    status_code: Literal[200]
+    body: Responses
+    request_id: msgspec.Raw = SKIP
+
+
+class ChatBatchLine(Struct):
+    """A Batch output line of a request that succeeded with a plain Chat Completion."""
+
+    custom_id: Annotated[str, msgspec.Meta(min_length=1)]
+    response: ChatResult
+    id: msgspec.Raw = SKIP
+    error: None = None
+
+
+class ResponsesBatchLine(Struct):
+    """A Batch output line of a request that succeeded with a plain Responses payload."""
+
+    custom_id: Annotated[str, msgspec.Meta(min_length=1)]
+    response: ResponsesResult
+    id: msgspec.Raw = SKIP
+    error: None = None
+
+
 _chat: Final = decoder(Chat)
 _responses: Final = decoder(Responses)
+_chat_batch: Final = decoder(ChatBatchLine)
+_responses_batch: Final = decoder(ResponsesBatchLine)
+#: A Batch line's body may state these tiers (it is billed at the batch tier whatever it says).
+_BATCH_STATED: Final = frozenset({"default", "auto", "batch"})
 
 
 def read_chat(raw: bytes) -> LineReading | None:
@@ -171,6 +205,41 @@ def read_responses(raw: bytes) -> LineReading | None:
     )
 
 
+def read_batch_result(raw: bytes) -> LineReading | None:
+    """A Batch output line whose request succeeded with a plain Chat Completion or Responses
+    payload: its ``custom_id`` and what :func:`costcalc.providers.openai.fast_batch_result` gives
+    for the parsed line; None for anything else."""
+    try:
+        if b'"object":"response"' in raw:
+            line: ChatBatchLine | ResponsesBatchLine = _responses_batch(raw)
+        else:
+            line = _chat_batch(raw)
+    except FAILED:
+        return None
+    body = line.response.body
+    if body.service_tier is not None and body.service_tier not in _BATCH_STATED:
+        return None
+    if isinstance(body, Chat):
+        u = body.usage
+        return _reading(
+            line.custom_id,
+            "openai.batch",
+            body.model,
+            "batch",
+            body.created,
+            (u.prompt_tokens, u.prompt_tokens_details, u.completion_tokens, u.completion_tokens_details),
+        )
+    r = body.usage
+    return _reading(
+        line.custom_id,
+        "openai.batch",
+        body.model,
+        "batch",
+        body.created_at,
+        (r.input_tokens, r.input_tokens_details, r.output_tokens, r.output_tokens_details),
+    )
+
+
 def _reading(
     ident: str | None,
     shape: str,
@@ -189,7 +258,9 @@ def _reading(
     if cached + write > inp or reasoning > out:
         return None
     tier = None
-    if service_tier is not None:
+    if service_tier == "batch" and shape == "openai.batch":
+        tier = "batch"  # a Batch line is the batch tier, whatever its body says
+    elif service_tier is not None:
         tier = TIERS.get(service_tier)
         if tier is None:
             return None
