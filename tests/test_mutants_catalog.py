@@ -651,7 +651,9 @@ def test_unknown_names_errors_carry_the_name_provider_and_suggestions() -> None:
     with pytest.raises(UnknownModelError) as info:
         CAT.get_model("acme/alpha-lates")
     assert (info.value.name, info.value.provider) == ("acme/alpha-lates", "acme")
-    assert info.value.suggestions == ("alpha-latest",)
+    # Compared without the prefix and suggested with it (closest first): each resolves.
+    assert info.value.suggestions == ("acme/alpha-latest", "acme/alpha")
+    assert [CAT.get_model(s).provider for s in info.value.suggestions] == ["acme", "acme"]
     many = {**doc(), "models": [{**doc()["models"][1], "id": f"model-{i}"} for i in range(8)]}
     with pytest.raises(UnknownModelError) as info:
         Catalog.from_dict(many).get_model("model-")
