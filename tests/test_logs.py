@@ -657,12 +657,14 @@ RESPONSES = {
     ids=["openai.chat", "openai.responses", "anthropic", "gemini"],
 )
 @pytest.mark.parametrize("nested", [False, True], ids=["top", "nested"])
+@pytest.mark.parametrize("as_file", [False, True], ids=["parsed", "bytes"])
 def test_every_plain_shape_refuses_an_unknown_number_by_name(
-    payload: dict[str, Any], block: str, prefix: str, nested: bool
+    tmp_path: Path, payload: dict[str, Any], block: str, prefix: str, nested: bool, as_file: bool
 ) -> None:
     # The fast readers take only usage blocks of known fields; a number costcalc does not know,
     # at the top of the block or inside an object of it, is never dropped: the full reader refuses
-    # it by name (strict) or lists it (lenient), exactly as price_response does.
+    # it by name (strict) or lists it (lenient), exactly as price_response does. Parsed lines go
+    # through fast_read, a file's lines through the line readers (msgspec schemas).
     odd = json.loads(json.dumps(payload))
     if nested:
         odd[block]["mysteryDetails"] = {"units": 7}
@@ -670,11 +672,15 @@ def test_every_plain_shape_refuses_an_unknown_number_by_name(
     else:
         odd[block]["mysteryUnits"] = 7  # camelCase: Gemini names its fields so
         field = f"{prefix}.mysteryUnits"
-    strict = cc.price_log(lines(payload, odd))
+    source: Any = _log(tmp_path, payload, odd) if as_file else lines(payload, odd)
+    if as_file:
+        assert line_reader()(orjson.dumps(payload)) is not None  # the plain line is read from bytes
+        assert line_reader()(orjson.dumps(odd)) is None
+    strict = cc.price_log(source)
     assert [e.line for e in strict.errors] == [2]
     assert field.rsplit(".", 1)[1] in strict.errors[0].reason
     assert strict.total == cc.price_response(payload).total
-    lenient = cc.price_log(lines(payload, odd), strict=False)
+    lenient = cc.price_log(source, strict=False)
     assert lenient.errors == []
     assert [(u.line, u.field, u.quantity) for u in lenient.unpriced] == [(2, field, 7)]
     assert lenient.total == 2 * cc.price_response(payload).total
@@ -1036,6 +1042,35 @@ def test_batch_line_reader_reads_what_fast_batch_result_reads() -> None:
             read += 1
             assert found == fast_batch_result(payload), payload
     assert read >= 10  # the plain lines (and the harmless changes) are read from their bytes
+
+
+@pytest.mark.parametrize("kind", ["chat", "responses"])
+@pytest.mark.parametrize("nested", [False, True], ids=["top", "nested"])
+def test_a_batch_line_with_an_unknown_number_is_refused_by_name(
+    tmp_path: Path, kind: str, nested: bool
+) -> None:
+    # A Batch output file read from its bytes: the plain lines by read_batch_result, the line
+    # whose body's usage holds a number costcalc does not know by the full reader, which refuses
+    # it by name: the line is an error, never priced without it.
+    from costcalc.providers.openai_lines import read_batch_result
+
+    plain = [_batch_line(BASES[kind](), f"req-{i}") for i in range(3)]
+    odd = _batch_line(BASES[kind](), "odd")
+    usage = odd["response"]["body"]["usage"]
+    if nested:
+        usage["mystery_details"] = {"units": 7}
+    else:
+        usage["mystery_units"] = 7
+    assert read_batch_result(orjson.dumps(plain[1])) is not None
+    assert read_batch_result(orjson.dumps(odd)) is None
+    cost = cc.price_batch_output(_log(tmp_path, plain[0], odd, *plain[1:]), progress=False)
+    assert [(e.line, e.custom_id) for e in cost.errors] == [(2, "odd")]
+    assert ("mystery_details" if nested else "mystery_units") in cost.errors[0].reason
+    # Three plain lines priced: three times one line's batch price.
+    one = cc.price_batch_output(lines(plain[0]), progress=False).total
+    assert one > 0
+    assert cost.total == 3 * one
+    assert cost.requests == 3
 
 
 @pytest.mark.parametrize("options", [{}, {"keep_rows": False}, {"at": "2026-06-01"}])
