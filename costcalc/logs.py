@@ -53,14 +53,13 @@ from costcalc.lines import (
 from costcalc.pricing import Rates
 from costcalc.providers import fast_read, line_reader, read
 from costcalc.providers.base import FastReading, Reading
-
-if TYPE_CHECKING:
-    from costcalc.providers.line_schema import LineReading
 from costcalc.responses import price_reading, response_shape
 
 if TYPE_CHECKING:
     import pyarrow as pa
     import pyarrow.parquet as pq
+
+    from costcalc.providers.line_schema import LineReading
 
 __all__ = ["COLUMNS", "SCALE", "Ledger", "LineUnpriced", "LogCost", "price_log"]
 
@@ -101,6 +100,15 @@ class LineUnpriced(BaseModel):
     field: str
     quantity: int | Decimal
     reason: str
+
+
+def _ident(data: Mapping[str, Any]) -> str | None:
+    """A response's id: ``id``, else Gemini's ``responseId``; None when neither is a string."""
+    for key in ("id", "responseId"):
+        ident = data.get(key)
+        if type(ident) is str:
+            return ident
+    return None
 
 
 def _numpy() -> Any:
@@ -223,7 +231,7 @@ class _Columns:
         labels = column(1)
 
         def label(k: int) -> Any:
-            return _strings(pa, np, [str(entry[k]) for entry in self.labels]).take(labels)
+            return _strings([str(entry[k]) for entry in self.labels]).take(labels)
 
         days = np.array([entry[3] for entry in self.labels], dtype=np.int32)
         # 128-bit two's complement, little-endian: the low and the high 64 bits of each cost.
@@ -233,7 +241,7 @@ class _Columns:
         return pa.table(
             {
                 "line": column(0),
-                "id": _strings(pa, np, self.ids),
+                "id": _strings(self.ids),
                 "model": label(0),
                 "provider": label(1),
                 "tier": label(2),
@@ -267,8 +275,10 @@ def _block_rows(
         yield (*(value[i] for value in values), units * factor)
 
 
-def _strings(pa: Any, np: Any, values: list[str | None]) -> Any:
+def _strings(values: list[str | None]) -> Any:
     """A pyarrow string array of ``values`` (None is null), built from its buffers."""
+    pa = _pyarrow()
+    np = _numpy()
     n = len(values)
     nulls = values.count(None)
     texts: list[str] = [value or "" for value in values] if nulls else values  # type: ignore[assignment]
@@ -294,15 +304,15 @@ def _strings(pa: Any, np: Any, values: list[str | None]) -> Any:
 
 # An entry per (shape, model name, tier, day) of the fast path: the resolved model, its provider,
 # the tier, the long-context threshold, the groups of its base and long rates (-1 when a rate is
-# not a whole number of units: such responses take the full path), its sums [requests, cost
-# units, input tokens, output tokens] and its rows' label (see _Columns).
-# Rates per token in units of 10**-scale (input, cached input, cache write, output; 0 when the
-# catalog has none) and a mask of the missing ones (bit 0 input ... bit 3 output): a response with
-# tokens of a missing kind takes the full path, which refuses or lists them.
+# not a whole number of units: such responses take the full path) and its rows' label (see
+# _Columns). A group's rates are per token in units of 10**-scale (input, cached input, cache
+# write, output; 0 when the catalog has none), with a mask of the missing ones (bit 0 input ...
+# bit 3 output): a response with tokens of a missing kind takes the full path, which refuses or
+# lists them; and the sums [requests, cost units, input tokens, output tokens] it adds to.
 _Rates = tuple[int, ...]
 # Per group of rates: its rates in units, how many times 10 divides them all, its sums.
 _Groups = tuple[list[_Rates], list[int], list[list[int]]]
-_Entry = tuple[str, str, str, int, int, int, list[int], int]
+_Entry = tuple[str, str, str, int, int, int, int]
 
 
 class Ledger:
@@ -339,7 +349,6 @@ class Ledger:
         self.labels: list[tuple[str, str, str, int]] = []
         self.label_of: dict[tuple[str, str, str, int], int] = {}
         self.rows = _Columns(self.labels, SCALE)
-        self.scale = SCALE
         self.entries: dict[tuple[str, str | None, str | None, int], _Entry | None] = {}
         #: The (shape, model name, tier) keys whose first response the full reader read as the
         #: fast reader did, with their model: another day of theirs needs only its rates.
@@ -359,17 +368,22 @@ class Ledger:
         if parquet is not None:
             _pyarrow()
 
+    @property
+    def scale(self) -> int:
+        """Decimal places of the costs held (:data:`SCALE`, more when a cost needs them)."""
+        return self.rows.scale
+
     # -- one response ---------------------------------------------------------------------------
 
     def add(self, number: int, data: Mapping[str, Any]) -> None:
         """Price the response on line ``number`` by the full reader (a first response of its key
         sets the key's rates, see :meth:`add_reading`); its errors are raised, nothing recorded."""
-        ident = data.get("id")
-        if type(ident) is not str:
-            ident = data.get("responseId")  # Gemini's
-            if type(ident) is not str:
-                ident = None
-        fast = fast_read(data) if self.shape is None else None
+        self.add_full(number, data, _ident(data), fast_read(data) if self.shape is None else None)
+
+    def add_full(
+        self, number: int, data: Mapping[str, Any], ident: str | None, fast: FastReading | None
+    ) -> None:
+        """:meth:`add` for a response whose id and fast reading (None: none) are known already."""
         cat = self.catalog
         named = data.get("model")
         hint = None if isinstance(named, str) and named else self.model
@@ -402,6 +416,9 @@ class Ledger:
         extend, add_id, held = rows.ints.extend, rows.ids.append, rows.ids
         limit = rows.settled + _BATCH_ROWS
         for number, item in items:
+            if len(held) >= limit:  # a block's worth of rows: price them
+                self.settle()
+                limit = rows.settled + _BATCH_ROWS
             try:
                 found = read(item)
                 if found is not None:
@@ -423,16 +440,10 @@ class Ledger:
                                 or (gaps & 4 and write)
                                 or (gaps & 8 and out)
                             ):
-                                extend((number, entry[7], inp, cached, write, out, reasoning, group))
+                                extend((number, entry[6], inp, cached, write, out, reasoning, group))
                                 add_id(ident)
-                                if len(held) >= limit:
-                                    self.settle()
-                                    limit = rows.settled + _BATCH_ROWS
                                 continue
                 fallback(number, item, found)
-                if len(held) >= limit:
-                    self.settle()
-                    limit = rows.settled + _BATCH_ROWS
             except BatchFileError:
                 raise
             except Exception as exc:  # every error of a line is that line's, never the file's
@@ -467,8 +478,12 @@ class Ledger:
 
         def fallback(number: int, raw: bytes, found: LineReading | None) -> None:
             data = record(number, raw, parse, errors)
-            if data is not None:
+            if data is None:
+                return
+            if found is None:  # the line reader's schemas are stricter than fast_read
                 self.add(number, data)
+            else:  # what a line reader reads is what fast_read reads (tested)
+                self.add_full(number, data, *found)
 
         self.price_all(enumerate(lines, start=1), line_reader(), fallback, errors)
 
@@ -477,17 +492,13 @@ class Ledger:
 
         def read(data: Mapping[str, Any]) -> LineReading | None:
             fast = fast_read(data) if self.shape is None else None
-            if fast is None:
-                return None
-            ident = data.get("id")
-            if type(ident) is not str:
-                ident = data.get("responseId")  # Gemini's
-                if type(ident) is not str:
-                    ident = None
-            return ident, fast
+            return None if fast is None else (_ident(data), fast)
 
         def fallback(number: int, data: Mapping[str, Any], found: LineReading | None) -> None:
-            self.add(number, data)
+            if found is None:  # fast_read read nothing
+                self.add_full(number, data, _ident(data), None)
+            else:
+                self.add_full(number, data, *found)
 
         self.price_all(records, read, fallback, errors)
 
@@ -596,7 +607,6 @@ class Ledger:
             above,
             self._group(base, sums),
             self._group(long, sums),
-            sums,
             self._label(resolved.model.id, resolved.model.provider, chosen, day),
         )
 
@@ -656,7 +666,7 @@ class Ledger:
         self.settle()  # the rows held are priced at the old scale
         old = self.scale
         factor = 10 ** (scale - old)
-        self.scale = self.rows.scale = scale
+        self.rows.scale = scale
         self.rows.costs[:] = [c * factor for c in self.rows.costs]
         for sums in self.sums.values():
             sums[1] *= factor
@@ -727,7 +737,7 @@ def block_costs(
     start: int,
     end: int,
     given: list[int],
-    groups: tuple[list[_Rates], list[int], list[list[int]]],
+    groups: _Groups,
 ) -> list[int]:
     """The costs (in units) of rows ``start`` to ``end`` of ``ints`` (``_Columns.WIDTH`` integers a
     row: line, label, input, cached input, cache write, output, reasoning, group), in order: a row
