@@ -107,6 +107,11 @@ class _Bar:
             self._pending = 0.0
 
 
+def total_row(requests: int, input_tokens: int, output_tokens: int, amount: str) -> list[str]:
+    """The last row of a per-model summary: requests, tokens in and out, the amount as shown."""
+    return ["total", f"{requests:,}", f"{input_tokens:,}", f"{output_tokens:,}", amount]
+
+
 def progress_bar(enabled: bool | None, total: int | None, description: str) -> _Bar | _NoBar:
     """A progress bar on stderr (terminal or notebook); none when not interactive or switched off."""
     if enabled is None:

@@ -306,22 +306,14 @@ class BatchCost(_Exports, _BadLines, BaseModel):
 
     def summary(self, money: Callable[[Decimal | None], str] | None = None) -> list[list[str]]:
         """One row per model and a total, as text; ``money`` formats the amounts (exact by default)."""
-        from costcalc._display import usd
+        from costcalc._display import total_row, usd
 
         fmt = money or usd
         rows = [
             [t.model, f"{t.requests:,}", f"{t.input_tokens:,}", f"{t.output_tokens:,}", fmt(t.expected)]
             for t in self.per_model.values()
         ]
-        rows.append(
-            [
-                "total",
-                f"{self.requests:,}",
-                f"{self.input_tokens:,}",
-                f"{self.output_tokens:,}",
-                fmt(self.total),
-            ]
-        )
+        rows.append(total_row(self.requests, self.input_tokens, self.output_tokens, fmt(self.total)))
         return rows
 
     def plot(self, ax: Any = None) -> Any:
@@ -375,10 +367,7 @@ class _File:
         if found is None:
             return None
         cid, fast = found
-        self.current = cid
-        first = self.ids.setdefault(cid, number)
-        if first != number:
-            raise BadLineError(f"duplicate {module.BATCH_ID} {cid!r} (first on line {first})")
+        self.claim(number, module, cid)
         return fast  # type: ignore[no-any-return]
 
     def read(self, number: int, data: Mapping[str, Any]) -> tuple[ModuleType, Any]:
@@ -394,11 +383,16 @@ class _File:
             if module.BATCH_ID in data:
                 raise BadLineError(f"{module.BATCH_ID} must be a non-empty string, got {kind(stated)}")
             cid = f"#{number}"  # a Gemini inline line without a key: known by its position
+        self.claim(number, module, cid)
+        return module, line
+
+    def claim(self, number: int, module: ModuleType, cid: str) -> None:
+        """Line ``number`` is request ``cid`` (named in its errors from now on); a BadLineError
+        when an earlier line was."""
         self.current = cid
         first = self.ids.setdefault(cid, number)
         if first != number:
             raise BadLineError(f"duplicate {module.BATCH_ID} {cid!r} (first on line {first})")
-        return module, line
 
     def format_of(self, number: int, data: Mapping[str, Any]) -> ModuleType:
         found = providers.batch_format(data)
@@ -463,10 +457,7 @@ def _price_results_file(
         found = read_batch_result(raw)
         if found is None:
             return None
-        batch.current = found[0]
-        first = batch.ids.setdefault(found[0] or "", number)
-        if first != number:
-            raise BadLineError(f"duplicate {openai.BATCH_ID} {found[0]!r} (first on line {first})")
+        batch.claim(number, openai, found[0] or "")
         return found
 
     def parse_then_price(number: int, raw: bytes, found: LineReading | None) -> None:

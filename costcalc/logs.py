@@ -888,22 +888,14 @@ class LogCost(BaseModel):
 
     def summary(self, money: Callable[[Decimal | None], str] | None = None) -> list[list[str]]:
         """One row per model and a total, as text; ``money`` formats the amounts (exact by default)."""
-        from costcalc._display import usd
+        from costcalc._display import total_row, usd
 
         fmt = money or usd
         rows = []
         for name, amount in self.by_model.items():
             inp, out = self._tokens.get(name, (0, 0))
             rows.append([name, f"{self.requests_by_model[name]:,}", f"{inp:,}", f"{out:,}", fmt(amount)])
-        rows.append(
-            [
-                "total",
-                f"{self.requests:,}",
-                f"{self.input_tokens:,}",
-                f"{self.output_tokens:,}",
-                fmt(self.total),
-            ]
-        )
+        rows.append(total_row(self.requests, self.input_tokens, self.output_tokens, fmt(self.total)))
         return rows
 
     def _repr_html_(self) -> str:
