@@ -12,15 +12,12 @@ difference divided by N is the cost of one warm call. Ratios of these counts are
 from __future__ import annotations
 
 import argparse
-import os
-import re
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from _common import table
+from _common import callgrind_instructions, table
 
 HERE = Path(__file__).resolve().parent
 
@@ -68,19 +65,9 @@ PAIRS = [
 def instructions(setup: str, calls: int, workdir: Path) -> int:
     script = workdir / "case.py"
     script.write_text(f"{setup}call()\nfor _ in range({calls}):\n    call()\n")
-    out = workdir / "callgrind.out"
-    result = subprocess.run(
-        ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable, str(script)],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=HERE,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")])},
+    return callgrind_instructions(
+        [sys.executable, str(script)], workdir / "callgrind.out", paths=[HERE], cwd=HERE
     )
-    found = re.search(r"I\s+refs:\s+([\d,]+)", result.stderr)
-    if found is None:
-        raise SystemExit(f"callgrind printed no count:\n{result.stderr}")
-    return int(found.group(1).replace(",", ""))
 
 
 def main() -> None:

@@ -19,15 +19,13 @@ complements bench_logs.py rather than replacing it.
 from __future__ import annotations
 
 import argparse
-import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from _common import table
+from _common import callgrind_instructions, table
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = 500
@@ -50,25 +48,9 @@ JOBS = {
 def instructions(code: str, path: Path, workdir: Path) -> int:
     script = workdir / "job.py"
     script.write_text(code)
-    out = workdir / "callgrind.out"
-    result = subprocess.run(
-        [
-            "valgrind",
-            "--tool=callgrind",
-            f"--callgrind-out-file={out}",
-            sys.executable,
-            str(script),
-            str(path),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])},
+    return callgrind_instructions(
+        [sys.executable, str(script), str(path)], workdir / "callgrind.out", paths=[ROOT]
     )
-    found = re.search(r"I\s+refs:\s+([\d,]+)", result.stderr)
-    if found is None:
-        raise SystemExit(f"callgrind printed no count:\n{result.stderr}")
-    return int(found.group(1).replace(",", ""))
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ vendor's mark) send the line to the full reader.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Final, Literal
+from typing import TYPE_CHECKING, Annotated, Final, Generic, Literal, TypeVar
 
 import msgspec
 
@@ -132,40 +132,28 @@ class Responses(Struct):
     user: msgspec.Raw = SKIP
 
 
-class ChatResult(Struct):
+Body = TypeVar("Body", Chat, Responses)
+
+
+class Result(Struct, Generic[Body]):
     status_code: Literal[200]
-    body: Chat
+    body: Body
     request_id: msgspec.Raw = SKIP
 
 
-class ResponsesResult(Struct):
-    status_code: Literal[200]
-    body: Responses
-    request_id: msgspec.Raw = SKIP
-
-
-class ChatBatchLine(Struct):
-    """A Batch output line of a request that succeeded with a plain Chat Completion."""
+class BatchLine(Struct, Generic[Body]):
+    """A Batch output line of a request that succeeded with a plain response."""
 
     custom_id: Annotated[str, msgspec.Meta(min_length=1)]
-    response: ChatResult
-    id: msgspec.Raw = SKIP
-    error: None = None
-
-
-class ResponsesBatchLine(Struct):
-    """A Batch output line of a request that succeeded with a plain Responses payload."""
-
-    custom_id: Annotated[str, msgspec.Meta(min_length=1)]
-    response: ResponsesResult
+    response: Result[Body]
     id: msgspec.Raw = SKIP
     error: None = None
 
 
 _chat: Final = decoder(Chat)
 _responses: Final = decoder(Responses)
-_chat_batch: Final = decoder(ChatBatchLine)
-_responses_batch: Final = decoder(ResponsesBatchLine)
+_chat_batch: Final = decoder(BatchLine[Chat])
+_responses_batch: Final = decoder(BatchLine[Responses])
 #: A Batch line's body may state these tiers (it is billed at the batch tier whatever it says).
 _BATCH_STATED: Final = frozenset({"default", "auto", "batch"})
 
@@ -211,7 +199,7 @@ def read_batch_result(raw: bytes) -> LineReading | None:
     for the parsed line; None for anything else."""
     try:
         if b'"object":"response"' in raw:
-            line: ChatBatchLine | ResponsesBatchLine = _responses_batch(raw)
+            line: BatchLine[Chat] | BatchLine[Responses] = _responses_batch(raw)
         else:
             line = _chat_batch(raw)
     except FAILED:
