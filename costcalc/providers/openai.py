@@ -721,24 +721,23 @@ def _fast(data: Mapping[str, Any], *, batch: bool) -> FastReading | None:
 
 def _plain_responses(data: Mapping[str, Any]) -> bool:
     # No tool usage, only function tools, only output items that bill nothing of their own.
-    if data.get("tool_usage") is not None:
+    return (
+        data.get("tool_usage") is None
+        and _all_of(data.get("tools"), FAST_TOOLS)
+        and _all_of(data.get("output"), FREE_ITEMS)
+    )
+
+
+def _all_of(items: Any, kinds: frozenset[str]) -> bool:
+    # Absent, or a list of objects each of a type in ``kinds``.
+    if items is None:
+        return True
+    if type(items) is not list:
         return False
-    tools = data.get("tools")
-    if tools is not None:
-        if type(tools) is not list:
+    for item in items:
+        kind_ = item.get("type") if type(item) is dict else None
+        if type(kind_) is not str or kind_ not in kinds:
             return False
-        for tool in tools:
-            kind_ = tool.get("type") if type(tool) is dict else None
-            if type(kind_) is not str or kind_ not in FAST_TOOLS:
-                return False
-    output = data.get("output")
-    if output is not None:
-        if type(output) is not list:
-            return False
-        for item in output:
-            kind_ = item.get("type") if type(item) is dict else None
-            if type(kind_) is not str or kind_ not in FREE_ITEMS:
-                return False
     return True
 
 
